@@ -1,0 +1,128 @@
+"""The people in a workshop, driven through the real pages and sockets.
+
+A facilitator creates the workshop with the form and opens its console; a
+projector opens the screen link; phones join with the code and a name. Each
+gets a Flask test client (its own cookies) and a Socket.IO test client.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_socketio import SocketIOTestClient
+
+from workshop.extensions import db, socketio
+from workshop.models import Answer, Workshop
+
+
+@dataclass
+class Person:
+    browser: FlaskClient
+    socket: SocketIOTestClient
+    join_ack: dict[str, Any] = field(default_factory=dict)
+
+    def send(self, event: str, payload: Any = None) -> dict[str, Any]:
+        """Emit an event and return its acknowledgement."""
+        if payload is None:
+            return self.socket.emit(event, callback=True)
+        return self.socket.emit(event, payload, callback=True)
+
+    def received(self) -> list[dict[str, Any]]:
+        """Return and forget what the server sent since the last call."""
+        return self.socket.get_received()
+
+    def events(self, name: str) -> list[Any]:
+        """Return the payloads of one event received since the last call."""
+        return [message["args"][0] for message in self.received() if message["name"] == name]
+
+
+def created_workshop_id(location: str) -> int:
+    match = re.search(r"/workshops/(\d+)/console", location)
+    assert match, f"not redirected to a console: {location}"
+    return int(match.group(1))
+
+
+class Room:
+    """One workshop and the people in it."""
+
+    def __init__(self, app: Flask, title: str = "Partnering 2027") -> None:
+        self.app = app
+        self.people: list[Person] = []
+        browser = app.test_client()
+        response = browser.post(
+            "/workshops/new",
+            data={"title": title, "organisation": "Acme Ltd", "method": "self-and-world"},
+        )
+        assert response.status_code == 302, response.data
+        self.workshop_id = created_workshop_id(response.headers["Location"])
+        self.facilitator_browser = browser
+        with app.app_context():
+            workshop = db.session.get(Workshop, self.workshop_id)
+            assert workshop is not None
+            self.code = workshop.join_code
+            self.screen_token = workshop.screen_token
+
+    def _connect(self, browser: FlaskClient) -> SocketIOTestClient:
+        socket = socketio.test_client(self.app, flask_test_client=browser)
+        assert socket.is_connected()
+        return socket
+
+    def _person(self, browser: FlaskClient, event: str, payload: dict[str, Any]) -> Person:
+        person = Person(browser, self._connect(browser))
+        person.join_ack = person.send(event, payload)
+        assert person.join_ack["ok"], person.join_ack
+        person.received()
+        self.people.append(person)
+        return person
+
+    def console(self) -> Person:
+        """Open the console in the facilitator's browser."""
+        return self._person(self.facilitator_browser, "console:join", {"workshop_id": self.workshop_id})
+
+    def screen(self) -> Person:
+        """Open the projector link in a fresh browser."""
+        return self._person(self.app.test_client(), "screen:join", {"token": self.screen_token})
+
+    def phone(self, name: str | None = None) -> Person:
+        """Join from a fresh phone with the code: by name, or anonymously when None."""
+        browser = self.app.test_client()
+        assert browser.post("/", data={"code": self.code.lower()}).status_code == 302
+        form = {"name": name, "submit": "Join"} if name else {"anonymous": "Join anonymously"}
+        response = browser.post(f"/j/{self.code}", data=form)
+        assert response.status_code == 302, response.data
+        assert response.headers["Location"].endswith(f"/j/{self.code}/live")
+        return self._person(browser, "phone:join", {"workshop_id": self.workshop_id})
+
+    def answers(self) -> list[tuple[str, str]]:
+        """Return (author, text) of every stored answer, oldest first."""
+        with self.app.app_context():
+            rows = db.session.execute(
+                db.select(Answer).filter_by(workshop_id=self.workshop_id).order_by(Answer.id)
+            ).scalars()
+            return [(a.participant.display_name, a.text) for a in rows]
+
+    def workshop(self) -> dict[str, Any]:
+        """Return the pointer columns of the workshop as stored."""
+        with self.app.app_context():
+            w = db.session.get(Workshop, self.workshop_id)
+            assert w is not None
+            return {
+                "phase": w.phase,
+                "position": w.position,
+                "answering_open": w.answering_open,
+                "timer_ends_at": w.timer_ends_at,
+            }
+
+    def drain(self) -> None:
+        """Forget everything received so far, before the next step's assertions."""
+        for person in self.people:
+            person.received()
+
+    def close(self) -> None:
+        for person in self.people:
+            if person.socket.is_connected():
+                person.socket.disconnect()

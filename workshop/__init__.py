@@ -1,0 +1,45 @@
+"""The workshop app: a live, facilitated partnership-strategy workshop."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config as settings
+from .extensions import csrf, socketio
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides settings read from the environment."""
+    overrides = dict(config or {})
+    folder = Path(overrides.pop("INSTANCE_PATH", None) or settings.instance_path())
+    folder.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(folder),
+        template_folder=str(settings.ROOT / "templates"),
+        static_folder=str(settings.ROOT / "static"),
+    )
+    app.config.from_mapping(settings.from_environment(folder))
+    app.config.update(overrides)
+    app.config["ASYNC_MODE"] = settings.async_mode(app.config["ASYNC_MODE"])
+    app.config["SESSION_COOKIE_SECURE"] = app.config["HTTPS"]
+
+    # Handlers must be registered before init_app, which hands them to each new server.
+    from . import database, events, views  # noqa: F401
+    from .realtime.connections import connections
+
+    database.init_app(app)
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        # Always explicit: an installed eventlet must never be picked by detection.
+        async_mode=app.config["ASYNC_MODE"],
+        max_http_buffer_size=app.config["SOCKET_MAX_MESSAGE_BYTES"],
+    )
+    connections.clear()
+    views.init_app(app)
+    return app

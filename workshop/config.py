@@ -1,0 +1,70 @@
+"""Settings from environment variables, with safe defaults for a laptop in a venue."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+ASYNC_MODES = ("threading", "gevent", "eventlet")
+# Provisional until the benchmark (bench/) compares the three modes on this hardware.
+DEFAULT_ASYNC_MODE = "threading"
+
+
+def instance_path() -> Path:
+    """Return the folder for the database and the generated secret key."""
+    return Path(os.environ.get("WORKSHOP_INSTANCE_PATH", ROOT / "instance")).resolve()
+
+
+def async_mode(value: str | None = None) -> str:
+    """Return the async server mode to use, checked; never left to auto-detection."""
+    mode = (value or os.environ.get("WORKSHOP_ASYNC_MODE") or DEFAULT_ASYNC_MODE).strip().lower()
+    if mode not in ASYNC_MODES:
+        raise ValueError(
+            f"WORKSHOP_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {mode!r}."
+        )
+    return mode
+
+
+def secret_key(folder: Path) -> str:
+    """Return SECRET_KEY, or one generated once and kept, so restarts keep sessions valid."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = folder / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Written with owner-only rights; a second process racing here keeps the first key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def database_url(folder: Path) -> str:
+    return os.environ.get("WORKSHOP_DATABASE_URL") or f"sqlite:///{folder / 'workshop.db'}"
+
+
+def from_environment(folder: Path) -> dict[str, Any]:
+    """Return the app's settings read from the environment."""
+    return {
+        "SECRET_KEY": secret_key(folder),
+        "SQLALCHEMY_DATABASE_URI": database_url(folder),
+        "ASYNC_MODE": async_mode(),
+        # Where phones reach the app, when a proxy hides it; otherwise taken from the request.
+        "PUBLIC_URL": os.environ.get("WORKSHOP_PUBLIC_URL", "").rstrip("/") or None,
+        "HTTPS": os.environ.get("WORKSHOP_HTTPS") == "1",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        # A phone keeps its place in a workshop for a long day and a follow-up.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "SOCKET_MAX_MESSAGE_BYTES": 64 * 1024,
+        "SQLITE_BUSY_TIMEOUT_MS": 15_000,
+    }

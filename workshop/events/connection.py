@@ -1,0 +1,21 @@
+"""Socket lifecycle: forgetting a socket when it goes, and telling the console."""
+
+from __future__ import annotations
+
+from flask import request
+
+from ..extensions import db, socketio
+from ..models import Participant
+from ..realtime.connections import connections
+from ..realtime.publish import publish_presence
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason: object = None) -> None:
+    """A socket closed; when a phone's last socket goes, the console sees it offline."""
+    binding, went_offline = connections.unbind(request.sid)  # type: ignore[attr-defined]
+    if binding is None or not went_offline or binding.participant_id is None:
+        return
+    person = db.session.get(Participant, binding.participant_id)
+    if person is not None:
+        publish_presence(person.workshop, person)

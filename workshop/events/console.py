@@ -1,0 +1,98 @@
+"""Events the facilitator's console sends. Each changes the room and publishes it."""
+
+from __future__ import annotations
+
+from flask_socketio import join_room
+
+from .. import access
+from ..errors import NotFound
+from ..models import Workshop
+from ..realtime import rooms
+from ..realtime.connections import Binding, Role, connections
+from ..realtime.publish import publish_answer, publish_state
+from ..realtime.snapshots import console_state
+from ..services import facilitation
+from ..services.lookup import workshop_by_id
+from .dispatch import Ack, bind, handles, ok
+from .schema import Bool, Int, ident
+
+FACILITATOR = Role.FACILITATOR
+
+
+@handles("console:join", {"workshop_id": ident()})
+def join_console(workshop_id: int) -> Ack:
+    """Sent by the console on load and on reconnect; answers with the console snapshot."""
+    if not access.is_facilitator(workshop_id):
+        # Same answer as a missing workshop: a console cannot probe for others.
+        raise NotFound("That workshop does not exist.")
+    workshop = workshop_by_id(workshop_id)
+    bind(Binding(workshop.id, FACILITATOR))
+    join_room(rooms.audience(workshop.id, FACILITATOR))
+    return ok(state=console_state(workshop, connections.online(workshop.id)))
+
+
+def _moved(workshop: Workshop) -> Ack:
+    publish_state(workshop)
+    return ok(phase=workshop.phase, position=workshop.position)
+
+
+@handles("workshop:start", {}, FACILITATOR)
+def start(me: Binding) -> Ack:
+    """Leave the lobby; every audience gets the first question."""
+    return _moved(facilitation.start(me.workshop_id))
+
+
+@handles("workshop:next", {}, FACILITATOR)
+def next_question(me: Binding) -> Ack:
+    """Move the room to the next question."""
+    return _moved(facilitation.step(me.workshop_id, 1))
+
+
+@handles("workshop:previous", {}, FACILITATOR)
+def previous_question(me: Binding) -> Ack:
+    """Move the room back one question."""
+    return _moved(facilitation.step(me.workshop_id, -1))
+
+
+@handles("workshop:goto", {"position": Int(0, 999)}, FACILITATOR)
+def goto_question(me: Binding, position: int) -> Ack:
+    """Jump the room to the question at `position` (0-based)."""
+    return _moved(facilitation.goto(me.workshop_id, position))
+
+
+@handles("workshop:end", {}, FACILITATOR)
+def end(me: Binding) -> Ack:
+    """End the workshop; phones are thanked and answering closes."""
+    return _moved(facilitation.end(me.workshop_id))
+
+
+@handles("answering:set", {"open": Bool()}, FACILITATOR)
+def set_answering(me: Binding, open: bool) -> Ack:
+    """Open or close answering on the current question."""
+    return _moved(facilitation.set_answering(me.workshop_id, open))
+
+
+@handles("answers:reveal", {"revealed": Bool()}, FACILITATOR)
+def reveal(me: Binding, revealed: bool) -> Ack:
+    """Show (or hide again) the current question's answers on the projector."""
+    return _moved(facilitation.set_revealed(me.workshop_id, revealed))
+
+
+@handles("answer:hide", {"answer_id": ident(), "hidden": Bool()}, FACILITATOR)
+def hide_answer(me: Binding, answer_id: int, hidden: bool) -> Ack:
+    """Moderate one answer: hidden answers never reach the projector."""
+    answer = facilitation.set_answer_hidden(me.workshop_id, answer_id, hidden)
+    publish_answer(workshop_by_id(me.workshop_id), answer)
+    return ok(answer_id=answer.id, hidden=answer.hidden)
+
+
+@handles("timer:start", {"seconds": Int(1, 24 * 3600)}, FACILITATOR)
+def start_timer(me: Binding, seconds: int) -> Ack:
+    """Start a countdown whose end every screen reads from the server's clock."""
+    return _moved(facilitation.start_timer(me.workshop_id, seconds))
+
+
+@handles("timer:stop", {}, FACILITATOR)
+def stop_timer(me: Binding) -> Ack:
+    """Cancel the countdown."""
+    return _moved(facilitation.stop_timer(me.workshop_id))

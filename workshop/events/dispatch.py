@@ -1,0 +1,90 @@
+"""One wrapper for every socket handler: validate, authorize, call, acknowledge.
+
+Handlers raise DomainError for anything they refuse; this turns it into an
+error acknowledgement, so no handler formats errors itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import request
+
+from ..errors import DomainError, Forbidden, ValidationError
+from ..extensions import db, socketio
+from ..realtime.connections import Binding, Role, connections
+from .schema import Schema, validate
+
+log = logging.getLogger(__name__)
+
+Ack = dict[str, Any]
+
+
+def ok(**result: Any) -> Ack:
+    return {"ok": True, **result}
+
+
+def failure(error: DomainError) -> Ack:
+    return {"ok": False, "error": error.as_dict()}
+
+
+def require(role: Role) -> Binding:
+    """Return this socket's binding if it has joined with `role`, or raise Forbidden."""
+    binding = connections.get(request.sid)  # type: ignore[attr-defined]
+    if binding is None:
+        raise Forbidden("Join a workshop before sending this.", code="not_joined")
+    if binding.role is not role:
+        raise Forbidden(f"Only the {role.value} can do this.")
+    return binding
+
+
+def bind(binding: Binding) -> bool:
+    """Bind this socket after a successful join; return whether a phone came online.
+
+    Joining again with the same rights only refreshes the snapshot; one socket
+    never serves two workshops or two roles.
+    """
+    sid: str = request.sid  # type: ignore[attr-defined]
+    existing = connections.get(sid)
+    if existing is not None:
+        if existing != binding:
+            raise Forbidden("This connection already belongs to another workshop; reload.")
+        return False
+    return connections.bind(sid, binding)
+
+
+def handles(event: str, schema: Schema, role: Role | None = None) -> Callable[..., Any]:
+    """Register a handler for `event` whose payload follows `schema`.
+
+    With a `role`, the handler receives the socket's binding first; without
+    one (the join events), it must check rights itself.
+    """
+
+    def decorate(handler: Callable[..., Ack]) -> Callable[..., Ack]:
+        @functools.wraps(handler)
+        def wrapper(*args: Any) -> Ack:
+            try:
+                if len(args) > 1:
+                    raise ValidationError("Send one JSON object per message.")
+                fields = validate(args[0] if args else None, schema)
+                if role is None:
+                    return handler(**fields)
+                return handler(require(role), **fields)
+            except DomainError as error:
+                db.session.rollback()
+                return failure(error)
+            except Exception:
+                db.session.rollback()
+                log.exception("socket event %s failed", event)
+                return {
+                    "ok": False,
+                    "error": {"code": "server_error", "message": "Something went wrong; try again."},
+                }
+
+        socketio.on_event(event, wrapper)
+        return wrapper
+
+    return decorate

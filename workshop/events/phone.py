@@ -1,0 +1,69 @@
+"""Events a participant's phone sends: join, answer, edit, delete."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_socketio import join_room
+
+from .. import access
+from ..realtime import rooms
+from ..realtime.connections import Binding, Role
+from ..realtime.publish import publish_answer, publish_answer_removed, publish_presence
+from ..realtime.snapshots import own_answer_view, phone_snapshot
+from ..services import lookup, participation
+from ..text import ANSWER_MAX
+from .dispatch import Ack, bind, handles, ok
+from .schema import Str, ident
+
+PHONE = Role.PHONE
+# Raw text may carry markup or spaces the cleaner drops; the service applies ANSWER_MAX.
+_RAW_ANSWER = Str(ANSWER_MAX * 4)
+
+
+@handles("phone:join", {"workshop_id": ident()})
+def join_phone(workshop_id: int) -> Ack:
+    """Sent by the phone page on load and reconnect; answers with the phone's snapshot."""
+    participant_id = access.participant_id(workshop_id)
+    person = lookup.participant(workshop_id, participant_id or 0)
+    workshop = person.workshop
+    came_online = bind(Binding(workshop.id, PHONE, person.id))
+    join_room(rooms.audience(workshop.id, PHONE))
+    join_room(rooms.participant(person.id))
+    if came_online:
+        publish_presence(workshop, person)
+    return ok(**phone_snapshot(workshop, person))
+
+
+@handles(
+    "answer:submit",
+    {"question_id": ident(), "text": _RAW_ANSWER, "client_key": Str(64, required=False)},
+    PHONE,
+)
+def submit(me: Binding, question_id: int, text: str, client_key: str | None) -> Ack:
+    """Store an answer to the current question; acknowledged only once committed."""
+    assert me.participant_id is not None
+    answer, created = participation.submit_answer(
+        me.workshop_id, me.participant_id, question_id, text, client_key
+    )
+    if created:
+        publish_answer(answer.question.workshop, answer, skip_sid=request.sid)  # type: ignore[attr-defined]
+    return ok(answer=own_answer_view(answer), duplicate=not created)
+
+
+@handles("answer:edit", {"answer_id": ident(), "text": _RAW_ANSWER}, PHONE)
+def edit(me: Binding, answer_id: int, text: str) -> Ack:
+    """Rewrite one of this phone's answers while answering is open."""
+    assert me.participant_id is not None
+    answer = participation.edit_answer(me.workshop_id, me.participant_id, answer_id, text)
+    publish_answer(answer.question.workshop, answer, skip_sid=request.sid)  # type: ignore[attr-defined]
+    return ok(answer=own_answer_view(answer))
+
+
+@handles("answer:delete", {"answer_id": ident()}, PHONE)
+def delete(me: Binding, answer_id: int) -> Ack:
+    """Delete one of this phone's answers while answering is open."""
+    assert me.participant_id is not None
+    answer = participation.delete_answer(me.workshop_id, me.participant_id, answer_id)
+    workshop = lookup.workshop_by_id(me.workshop_id)
+    publish_answer_removed(workshop, answer, skip_sid=request.sid)  # type: ignore[attr-defined]
+    return ok(answer_id=answer_id)

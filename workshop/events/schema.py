@@ -1,0 +1,81 @@
+"""Checking the shape of socket payloads before anything else reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ValidationError
+
+
+@dataclass(frozen=True, slots=True)
+class Int:
+    low: int
+    high: int
+    required: bool = True
+
+    def check(self, name: str, value: Any) -> int | None:
+        # bool is an int in Python; a JSON true is not a number here.
+        if value is None and not self.required:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValidationError(f"'{name}' must be a whole number.")
+        if not self.low <= value <= self.high:
+            raise ValidationError(f"'{name}' must be from {self.low} to {self.high}.")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Str:
+    # A bound on the raw text, well above the domain's own limit, so that a huge
+    # payload is refused before it is cleaned; the domain applies the real limit.
+    longest: int
+    required: bool = True
+
+    def check(self, name: str, value: Any) -> str | None:
+        if value is None and not self.required:
+            return None
+        if not isinstance(value, str):
+            raise ValidationError(f"'{name}' must be text.")
+        if len(value) > self.longest:
+            raise ValidationError(
+                f"'{name}' is {len(value)} characters long; the limit is {self.longest}.",
+                code="too_long",
+            )
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Bool:
+    def check(self, name: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError(f"'{name}' must be true or false.")
+        return value
+
+
+Rule = Int | Str | Bool
+Schema = Mapping[str, Rule]
+_ID = 2**53  # the largest id a browser can hold exactly
+
+
+def ident(required: bool = True) -> Int:
+    """Return the rule for a database id."""
+    return Int(1, _ID, required)
+
+
+def validate(payload: Any, schema: Schema) -> dict[str, Any]:
+    """Return the payload's fields, checked against `schema`, or raise ValidationError."""
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise ValidationError("The message must be a JSON object.")
+    unknown = sorted(str(key) for key in payload if key not in schema)
+    if unknown:
+        raise ValidationError(f"Unexpected field(s): {', '.join(unknown)[:200]}.")
+    checked: dict[str, Any] = {}
+    for name, rule in schema.items():
+        if name not in payload and getattr(rule, "required", True):
+            raise ValidationError(f"'{name}' is missing.")
+        checked[name] = rule.check(name, payload.get(name))
+    return checked

@@ -1,0 +1,118 @@
+"""Typed SQLAlchemy models: workshops, their questions, participants and answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+from .phases import Phase, Pointer
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, without tzinfo, as the database stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Workshop(db.Model):
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    join_code: Mapped[str] = mapped_column(String(6), unique=True)
+    screen_token: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    method_key: Mapped[str] = mapped_column(String(40))
+    # The pointer: where the room is. Only phases.py decides how it moves.
+    phase: Mapped[str] = mapped_column(String(20), default=Phase.LOBBY.value)
+    position: Mapped[int | None]
+    answering_open: Mapped[bool] = mapped_column(default=False)
+    timer_ends_at: Mapped[datetime | None]
+    timer_seconds: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="workshop", order_by="Question.position", cascade="all, delete-orphan"
+    )
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="workshop", order_by="Participant.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def pointer(self) -> Pointer:
+        return Pointer(Phase(self.phase), self.position)
+
+    @pointer.setter
+    def pointer(self, value: Pointer) -> None:
+        self.phase = value.phase.value
+        self.position = value.position
+
+    @property
+    def current_question(self) -> Question | None:
+        if not self.pointer.on_question:
+            return None
+        return self.questions[self.position]  # type: ignore[index]
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("workshop_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(40))
+    section: Mapped[str] = mapped_column(String(20))
+    prompt: Mapped[str] = mapped_column(String(300))
+    hint: Mapped[str] = mapped_column(String(600))
+    field: Mapped[str] = mapped_column(String(40))
+    facet: Mapped[str | None] = mapped_column(String(20))
+    revealed: Mapped[bool] = mapped_column(default=False)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="questions")
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    # None means the person chose to join anonymously.
+    name: Mapped[str | None] = mapped_column(String(40))
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="participants")
+
+    @property
+    def display_name(self) -> str:
+        return self.name or "Anonymous"
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+    __table_args__ = (
+        # A retried send carries the same client key and is stored once.
+        UniqueConstraint("participant_id", "client_key"),
+        Index("ix_answers_workshop_question", "workshop_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(default=False)
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    participant: Mapped[Participant] = relationship()
+    question: Mapped[Question] = relationship()

@@ -1,0 +1,1 @@
+"""Real-time plumbing: who is connected, room names, snapshots and publishing."""

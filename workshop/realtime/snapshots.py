@@ -1,0 +1,205 @@
+"""The one place that decides what each audience sees.
+
+Each `*_state` function builds an audience's whole snapshot. The same payload
+serves the first page load (in the join acknowledgement), a reconnect and every
+`state` broadcast. Live answers travel as deltas built by the same view
+functions the snapshots use, so a card looks the same either way.
+"""
+
+from __future__ import annotations
+
+from calendar import timegm
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..method import SECTION_LABELS, Section, get_method
+from ..models import Answer, Participant, Question, Workshop, utcnow
+from ..phases import PHASE_LABELS, Phase
+from ..services.facilitation import accepting_answers
+
+Payload = dict[str, Any]
+
+
+def epoch_ms(moment: datetime) -> int:
+    """Return a naive UTC datetime as milliseconds since the epoch, for the browser."""
+    return timegm(moment.timetuple()) * 1000 + moment.microsecond // 1000
+
+
+def timer_view(workshop: Workshop) -> Payload | None:
+    if workshop.timer_ends_at is None:
+        return None
+    return {"ends_at": epoch_ms(workshop.timer_ends_at), "seconds": workshop.timer_seconds}
+
+
+def workshop_view(workshop: Workshop) -> Payload:
+    """Return what every audience knows about the workshop itself."""
+    phase = Phase(workshop.phase)
+    return {
+        "id": workshop.id,
+        "title": workshop.title,
+        "organisation": workshop.organisation,
+        "join_code": workshop.join_code,
+        "phase": phase.value,
+        "phase_label": PHASE_LABELS[phase],
+        "position": workshop.position,
+        "total": len(workshop.questions),
+        "answering_open": workshop.answering_open,
+        "accepting": accepting_answers(workshop),
+        "timer": timer_view(workshop),
+        # Clients compare this with their own clock, so a wrong phone clock is harmless.
+        "server_time": epoch_ms(utcnow()),
+    }
+
+
+def question_view(question: Question, total: int) -> Payload:
+    method = get_method(question.workshop.method_key)
+    return {
+        "id": question.id,
+        "position": question.position,
+        "number": question.position + 1,
+        "total": total,
+        "section": question.section,
+        "section_label": SECTION_LABELS[Section(question.section)],
+        "prompt": question.prompt,
+        "hint": question.hint,
+        "field": question.field,
+        "field_label": method.field(question.field).label,
+        "revealed": question.revealed,
+    }
+
+
+def answer_view(answer: Answer, *, with_author: bool = True) -> Payload:
+    """Return one answer card; the projector gets it without the author."""
+    view: Payload = {
+        "id": answer.id,
+        "question_id": answer.question_id,
+        "text": answer.text,
+        "hidden": answer.hidden,
+        "created_at": epoch_ms(answer.created_at),
+        "updated_at": epoch_ms(answer.updated_at),
+    }
+    if with_author:
+        view["participant_id"] = answer.participant_id
+        view["author"] = answer.participant.display_name
+    return view
+
+
+def own_answer_view(answer: Answer) -> Payload:
+    """Return an answer as its author's phone shows it: saved, on which question."""
+    return {
+        "id": answer.id,
+        "question_id": answer.question_id,
+        "text": answer.text,
+        "client_key": answer.client_key,
+        "updated_at": epoch_ms(answer.updated_at),
+        "status": "saved",
+    }
+
+
+def participant_view(person: Participant, online: frozenset[int], answered: set[int]) -> Payload:
+    return {
+        "id": person.id,
+        "name": person.display_name,
+        "anonymous": person.name is None,
+        "connected": person.id in online,
+        "answered_current": person.id in answered,
+    }
+
+
+def counts(workshop: Workshop, online: frozenset[int]) -> Payload:
+    """Return the live numbers: joined, connected, and answers to the current question."""
+    joined = db.session.execute(
+        db.select(func.count(Participant.id)).filter_by(workshop_id=workshop.id)
+    ).scalar_one()
+    answers = answered = 0
+    question = workshop.current_question
+    if question is not None:
+        answers, answered = db.session.execute(
+            db.select(func.count(Answer.id), func.count(Answer.participant_id.distinct()))
+            .filter_by(question_id=question.id)
+        ).one()
+    return {
+        "question_id": question.id if question else None,
+        "participants": joined,
+        "connected": len(online),
+        "answers": answers,
+        "answered": answered,
+    }
+
+
+def answered_current(workshop: Workshop) -> set[int]:
+    """Return the ids of participants who answered the current question."""
+    question = workshop.current_question
+    if question is None:
+        return set()
+    return set(
+        db.session.execute(
+            db.select(Answer.participant_id).filter_by(question_id=question.id).distinct()
+        ).scalars()
+    )
+
+
+def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
+    """Return everything the facilitator's console shows."""
+    total = len(workshop.questions)
+    answered = answered_current(workshop)
+    answers = db.session.execute(
+        db.select(Answer)
+        .filter_by(workshop_id=workshop.id)
+        .options(joinedload(Answer.participant))
+        .order_by(Answer.id)
+    ).scalars()
+    return {
+        "audience": "console",
+        "workshop": workshop_view(workshop),
+        "questions": [question_view(q, total) for q in workshop.questions],
+        "participants": [participant_view(p, online, answered) for p in workshop.participants],
+        "answers": [answer_view(a) for a in answers],
+        "counts": counts(workshop, online),
+    }
+
+
+def screen_state(workshop: Workshop, online: frozenset[int]) -> Payload:
+    """Return what the projector shows: never an author, never a hidden or unrevealed answer."""
+    question = workshop.current_question
+    cards: list[Payload] = []
+    if question is not None and question.revealed:
+        cards = [
+            answer_view(a, with_author=False)
+            for a in db.session.execute(
+                db.select(Answer).filter_by(question_id=question.id, hidden=False).order_by(Answer.id)
+            ).scalars()
+        ]
+    return {
+        "audience": "screen",
+        "workshop": workshop_view(workshop),
+        "question": question_view(question, len(workshop.questions)) if question else None,
+        "answers": cards,
+        "counts": counts(workshop, online),
+    }
+
+
+def phone_state(workshop: Workshop) -> Payload:
+    """Return what every phone of the workshop shows; nobody else's answers."""
+    question = workshop.current_question
+    return {
+        "audience": "phone",
+        "workshop": workshop_view(workshop),
+        "question": question_view(question, len(workshop.questions)) if question else None,
+    }
+
+
+def phone_snapshot(workshop: Workshop, person: Participant) -> Payload:
+    """Return one phone's whole view: the shared state plus its own saved answers."""
+    mine = db.session.execute(
+        db.select(Answer).filter_by(participant_id=person.id).order_by(Answer.id)
+    ).scalars()
+    return {
+        "state": phone_state(workshop),
+        "me": {"id": person.id, "name": person.display_name, "anonymous": person.name is None},
+        "answers": [own_answer_view(a) for a in mine],
+    }

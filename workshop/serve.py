@@ -1,0 +1,30 @@
+"""Serving the app with the async server it was configured for."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from .extensions import socketio
+
+log = logging.getLogger("workshop")
+
+
+def serve(app: Flask) -> None:
+    """Serve on HOST:PORT (127.0.0.1:5000 by default) until interrupted."""
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    mode = app.config["ASYNC_MODE"]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    log.info("Serving on http://%s:%d with the %s async server", host, port, mode)
+    if host in {"127.0.0.1", "localhost"}:
+        log.info("Phones in the room cannot reach %s; use HOST=0.0.0.0 to serve the venue.", host)
+    options: dict[str, object] = {"host": host, "port": port, "use_reloader": False}
+    if mode == "threading":
+        # Werkzeug's threaded server with simple-websocket: fine for a room of people.
+        options["allow_unsafe_werkzeug"] = True
+    else:
+        options["log_output"] = True
+    socketio.run(app, **options)  # type: ignore[arg-type]

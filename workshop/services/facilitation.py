@@ -1,0 +1,183 @@
+"""What a facilitator does: create a workshop and drive it live."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from .. import phases
+from ..codes import new_join_code, new_token
+from ..errors import NotFound, TransitionError, ValidationError
+from ..extensions import db
+from ..method import get_method
+from ..models import Answer, Question, Workshop, utcnow
+from ..phases import Phase, Pointer
+from ..text import ORGANISATION_MAX, TITLE_MAX, optional_text, required_text
+from .lookup import workshop_by_id
+
+TIMER_MIN_SECONDS = 10
+TIMER_MAX_SECONDS = 60 * 60
+_CODE_ATTEMPTS = 20
+
+
+def create_workshop(title: str, organisation: str | None, method_key: str) -> Workshop:
+    """Create a workshop in the lobby, with its questions copied from the method."""
+    title = required_text(title, label="The title", limit=TITLE_MAX)
+    organisation = optional_text(organisation, label="The organisation", limit=ORGANISATION_MAX)
+    try:
+        method = get_method(method_key)
+    except KeyError:
+        raise ValidationError("Choose one of the workshop templates.") from None
+
+    for _ in range(_CODE_ATTEMPTS):
+        workshop = Workshop(
+            join_code=new_join_code(),
+            screen_token=new_token(),
+            title=title,
+            organisation=organisation,
+            method_key=method.key,
+            phase=Phase.LOBBY.value,
+            questions=[
+                # Copied, not referenced: editing a method never rewrites past workshops.
+                Question(
+                    position=position,
+                    key=spec.key,
+                    section=spec.section.value,
+                    prompt=spec.prompt,
+                    hint=spec.hint,
+                    field=spec.field,
+                    facet=spec.facet,
+                )
+                for position, spec in enumerate(method.questions)
+            ],
+        )
+        db.session.add(workshop)
+        try:
+            db.session.commit()
+        except IntegrityError:  # a join code collision: draw another
+            db.session.rollback()
+            continue
+        return workshop
+    raise RuntimeError("Could not draw a free join code.")
+
+
+def _move(workshop: Workshop, pointer: Pointer) -> None:
+    """Point the room somewhere new: a new question opens answering and clears the timer."""
+    workshop.pointer = pointer
+    workshop.answering_open = pointer.on_question
+    workshop.timer_ends_at = None
+    workshop.timer_seconds = None
+
+
+def start(workshop_id: int) -> Workshop:
+    """Leave the lobby for the first question."""
+    workshop = workshop_by_id(workshop_id)
+    _move(workshop, phases.start(workshop.pointer, len(workshop.questions)))
+    workshop.started_at = utcnow()
+    db.session.commit()
+    return workshop
+
+
+def step(workshop_id: int, delta: int) -> Workshop:
+    """Move to the next (delta=1) or previous (delta=-1) question."""
+    workshop = workshop_by_id(workshop_id)
+    _move(workshop, phases.step(workshop.pointer, delta, len(workshop.questions)))
+    db.session.commit()
+    return workshop
+
+
+def goto(workshop_id: int, position: int) -> Workshop:
+    """Jump to the question at `position` (0-based)."""
+    workshop = workshop_by_id(workshop_id)
+    _move(workshop, phases.goto(workshop.pointer, position, len(workshop.questions)))
+    db.session.commit()
+    return workshop
+
+
+def end(workshop_id: int) -> Workshop:
+    """End the workshop: answering closes for good."""
+    workshop = workshop_by_id(workshop_id)
+    _move(workshop, phases.end(workshop.pointer))
+    workshop.ended_at = utcnow()
+    db.session.commit()
+    return workshop
+
+
+def _current_question(workshop: Workshop) -> Question:
+    question = workshop.current_question
+    if question is None:
+        raise TransitionError("There is no question on screen right now.")
+    return question
+
+
+def set_answering(workshop_id: int, is_open: bool) -> Workshop:
+    """Open or close answering on the current question."""
+    workshop = workshop_by_id(workshop_id)
+    _current_question(workshop)
+    workshop.answering_open = is_open
+    if is_open and timer_expired(workshop):
+        # Reopening after time ran out means the old countdown no longer applies.
+        workshop.timer_ends_at = None
+        workshop.timer_seconds = None
+    db.session.commit()
+    return workshop
+
+
+def set_revealed(workshop_id: int, revealed: bool) -> Workshop:
+    """Show or hide the current question's answers on the projector."""
+    workshop = workshop_by_id(workshop_id)
+    _current_question(workshop).revealed = revealed
+    db.session.commit()
+    return workshop
+
+
+def set_answer_hidden(workshop_id: int, answer_id: int, hidden: bool) -> Answer:
+    """Hide one answer from the projector (moderation), or show it again."""
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or answer.workshop_id != workshop_id:
+        raise NotFound("That answer does not exist.")
+    answer.hidden = hidden
+    db.session.commit()
+    return answer
+
+
+def start_timer(workshop_id: int, seconds: int) -> Workshop:
+    """Start a countdown on the current question; its end comes from the server's clock."""
+    if not TIMER_MIN_SECONDS <= seconds <= TIMER_MAX_SECONDS:
+        raise ValidationError(
+            f"A timer runs from {TIMER_MIN_SECONDS} seconds to {TIMER_MAX_SECONDS // 60} minutes."
+        )
+    workshop = workshop_by_id(workshop_id)
+    _current_question(workshop)
+    workshop.answering_open = True
+    workshop.timer_seconds = seconds
+    workshop.timer_ends_at = utcnow() + timedelta(seconds=seconds)
+    db.session.commit()
+    return workshop
+
+
+def stop_timer(workshop_id: int) -> Workshop:
+    """Cancel the countdown; answering stays as it is."""
+    workshop = workshop_by_id(workshop_id)
+    workshop.timer_ends_at = None
+    workshop.timer_seconds = None
+    db.session.commit()
+    return workshop
+
+
+# An answer sent in the last moment still counts if it arrives this soon after the end.
+TIMER_GRACE = timedelta(seconds=2)
+
+
+def timer_expired(workshop: Workshop) -> bool:
+    """Return whether the countdown has run out (grace period included)."""
+    ends = workshop.timer_ends_at
+    return ends is not None and utcnow() > ends + TIMER_GRACE
+
+
+def accepting_answers(workshop: Workshop) -> bool:
+    """Return whether phones may answer, edit or delete on the current question now."""
+    return (
+        workshop.pointer.on_question and workshop.answering_open and not timer_expired(workshop)
+    )

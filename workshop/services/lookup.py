@@ -1,0 +1,50 @@
+"""Finding workshops, questions and participants, or failing with NotFound."""
+
+from __future__ import annotations
+
+from ..codes import normalise_join_code
+from ..errors import NotFound
+from ..extensions import db
+from ..models import Participant, Workshop
+
+# One message whether the code is malformed or unknown, so codes cannot be probed.
+UNKNOWN_CODE = "No workshop is using that code. Check the code on the big screen and try again."
+
+
+def workshop_by_id(workshop_id: int) -> Workshop:
+    """Return the workshop, or raise NotFound."""
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFound("That workshop does not exist.")
+    return workshop
+
+
+def workshop_by_code(raw_code: str) -> Workshop:
+    """Return the workshop a person means by the code they typed, or raise NotFound."""
+    code = normalise_join_code(raw_code)
+    workshop = None
+    if code is not None:
+        workshop = db.session.execute(
+            db.select(Workshop).filter_by(join_code=code)
+        ).scalar_one_or_none()
+    if workshop is None:
+        raise NotFound(UNKNOWN_CODE)
+    return workshop
+
+
+def workshop_by_screen_token(token: str) -> Workshop:
+    """Return the workshop whose projector link carries this token, or raise NotFound."""
+    workshop = db.session.execute(
+        db.select(Workshop).filter_by(screen_token=token)
+    ).scalar_one_or_none()
+    if workshop is None:
+        raise NotFound("This projector link is not valid.")
+    return workshop
+
+
+def participant(workshop_id: int, participant_id: int) -> Participant:
+    """Return the participant of that workshop, or raise NotFound."""
+    found = db.session.get(Participant, participant_id)
+    if found is None or found.workshop_id != workshop_id:
+        raise NotFound("You are not part of this workshop. Join it with its code.")
+    return found

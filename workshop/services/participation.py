@@ -1,0 +1,134 @@
+"""What a participant does: join, then answer, edit and delete their own answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Closed, LimitReached, NotFound, ValidationError
+from ..extensions import db
+from ..models import Answer, Participant, Question, Workshop, utcnow
+from ..phases import Phase
+from ..text import ANSWER_MAX, NAME_MAX, optional_text, required_text
+from .facilitation import accepting_answers
+from .lookup import participant as find_participant
+from .lookup import workshop_by_id
+
+ANSWERS_PER_QUESTION = 20
+CLIENT_KEY_MAX = 64
+
+
+def join(workshop_id: int, name: str | None) -> Participant:
+    """Add a participant to the workshop; no name means anonymous."""
+    workshop = workshop_by_id(workshop_id)
+    if workshop.phase == Phase.ENDED:
+        raise Closed("This workshop has ended.", code="workshop_ended")
+    person = Participant(
+        workshop_id=workshop.id, name=optional_text(name, label="Your name", limit=NAME_MAX)
+    )
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def _open_question(workshop: Workshop, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.workshop_id != workshop.id:
+        raise NotFound("That question is not part of your workshop.")
+    if question is not workshop.current_question or not accepting_answers(workshop):
+        raise Closed("Answering is closed for this question.")
+    return question
+
+
+def _own_answer(person: Participant, answer_id: int) -> Answer:
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or answer.participant_id != person.id:
+        raise NotFound("That answer is not one of yours.")
+    return answer
+
+
+def _existing(person: Participant, client_key: str) -> Answer | None:
+    return db.session.execute(
+        db.select(Answer).filter_by(participant_id=person.id, client_key=client_key)
+    ).scalar_one_or_none()
+
+
+def submit_answer(
+    workshop_id: int,
+    participant_id: int,
+    question_id: int,
+    text: str,
+    client_key: str | None = None,
+) -> tuple[Answer, bool]:
+    """Store an answer and return it with whether it is new.
+
+    A send retried with the same `client_key` returns the answer stored the
+    first time, so an answer is never stored twice.
+    """
+    person = find_participant(workshop_id, participant_id)
+    if client_key is not None:
+        if not isinstance(client_key, str) or not 0 < len(client_key) <= CLIENT_KEY_MAX:
+            raise ValidationError("The answer's client key must be 1 to 64 characters.")
+        if (stored := _existing(person, client_key)) is not None:
+            return stored, False
+    text = required_text(text, label="Your answer", limit=ANSWER_MAX, multiline=True)
+    question = _open_question(person.workshop, question_id)
+    count = db.session.execute(
+        db.select(func.count(Answer.id)).filter_by(
+            participant_id=person.id, question_id=question.id
+        )
+    ).scalar_one()
+    if count >= ANSWERS_PER_QUESTION:
+        raise LimitReached(f"You can send up to {ANSWERS_PER_QUESTION} answers per question.")
+    answer = Answer(
+        workshop_id=person.workshop_id,
+        question_id=question.id,
+        participant_id=person.id,
+        text=text,
+        client_key=client_key,
+    )
+    db.session.add(answer)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same send arrived twice at once; the other one was stored.
+        db.session.rollback()
+        stored = _existing(person, client_key) if client_key else None
+        if stored is None:
+            raise
+        return stored, False
+    return answer, True
+
+
+def edit_answer(workshop_id: int, participant_id: int, answer_id: int, text: str) -> Answer:
+    """Rewrite one of the participant's answers while its question is open."""
+    person = find_participant(workshop_id, participant_id)
+    answer = _own_answer(person, answer_id)
+    text = required_text(text, label="Your answer", limit=ANSWER_MAX, multiline=True)
+    _open_question(person.workshop, answer.question_id)
+    answer.text = text
+    answer.updated_at = utcnow()
+    db.session.commit()
+    return answer
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedAnswer:
+    """What is left to say about an answer once it is deleted."""
+
+    id: int
+    question_id: int
+    participant_id: int
+
+
+def delete_answer(workshop_id: int, participant_id: int, answer_id: int) -> RemovedAnswer:
+    """Delete one of the participant's answers while its question is open."""
+    person = find_participant(workshop_id, participant_id)
+    answer = _own_answer(person, answer_id)
+    _open_question(person.workshop, answer.question_id)
+    removed = RemovedAnswer(answer.id, answer.question_id, answer.participant_id)
+    db.session.delete(answer)
+    db.session.commit()
+    return removed

@@ -1,0 +1,52 @@
+"""Cleaning and bounding the text people type."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import ValidationError
+
+ANSWER_MAX = 1000
+NAME_MAX = 40
+TITLE_MAX = 120
+ORGANISATION_MAX = 120
+
+# C0 and C1 controls, except tab and newline, which multi-line answers keep.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi overrides and zero-width characters let one answer disguise itself as another.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """Return `text` normalised, without control characters, trimmed."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", _CONTROLS.sub("", text))
+    if not multiline:
+        text = " ".join(text.split())
+    else:
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def required_text(value: object, *, label: str, limit: int, multiline: bool = False) -> str:
+    """Return cleaned, non-empty text no longer than `limit`, or raise ValidationError."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{label} must be text.")
+    text = clean(value, multiline=multiline)
+    if not text:
+        raise ValidationError(f"{label} cannot be empty.", code="empty")
+    if len(text) > limit:
+        raise ValidationError(
+            f"{label} is {len(text)} characters long; the limit is {limit}.", code="too_long"
+        )
+    return text
+
+
+def optional_text(value: object, *, label: str, limit: int) -> str | None:
+    """Return cleaned text, or None when it is missing or blank."""
+    if value is None:
+        return None
+    if isinstance(value, str) and not clean(value):
+        return None
+    return required_text(value, label=label, limit=limit)

@@ -1,0 +1,39 @@
+"""Pages, one blueprint per audience."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+
+from ..errors import DomainError
+from . import facilitator, home, phone, screen
+
+
+def init_app(app: Flask) -> None:
+    for blueprint in (home.bp, facilitator.bp, phone.bp, screen.bp):
+        app.register_blueprint(blueprint)
+
+    @app.errorhandler(404)
+    def not_found(_error: Exception) -> tuple[str, int]:
+        return render_template("error.html", title="Not found", message=(
+            "There is nothing at this address. Check the link, or join with the code "
+            "on the big screen."
+        )), 404
+
+    @app.errorhandler(403)
+    def forbidden(_error: Exception) -> tuple[str, int]:
+        return render_template("error.html", title="Not allowed", message=(
+            "This page belongs to the facilitator who created the workshop."
+        )), 403
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError) -> tuple[str, int]:
+        return render_template("error.html", title="Not possible", message=error.message), (
+            error.status
+        )
+
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
