@@ -1,0 +1,148 @@
+"""The service layer on SQLite, without sockets or pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from workshop.errors import Closed, NotFound, TransitionError, ValidationError
+from workshop.extensions import db
+from workshop.method import SELF_AND_WORLD
+from workshop.models import Answer, Workshop
+from workshop.services import facilitation, participation
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def workshop(ctx: None) -> Workshop:
+    return facilitation.create_workshop("  Partnering   2027 ", " Acme ", "self-and-world")
+
+
+def test_a_new_workshop_waits_in_the_lobby_with_the_methods_questions(workshop: Workshop) -> None:
+    assert workshop.title == "Partnering 2027" and workshop.organisation == "Acme"
+    assert workshop.phase == "lobby" and workshop.position is None
+    assert [q.prompt for q in workshop.questions] == [q.prompt for q in SELF_AND_WORLD.questions]
+    assert [q.position for q in workshop.questions] == list(range(8))
+    assert len(workshop.join_code) == 6 and len(workshop.screen_token) >= 32
+
+
+def test_each_workshop_gets_its_own_code_and_screen_token(ctx: None) -> None:
+    made = [facilitation.create_workshop(f"W{n}", None, "self-and-world") for n in range(30)]
+    assert len({w.join_code for w in made}) == 30
+    assert len({w.screen_token for w in made}) == 30
+
+
+@pytest.mark.parametrize(
+    ("title", "method"), [("", "self-and-world"), ("x" * 121, "self-and-world"), ("Ok", "nope")]
+)
+def test_a_workshop_needs_a_title_and_a_known_method(ctx: None, title: str, method: str) -> None:
+    with pytest.raises(ValidationError):
+        facilitation.create_workshop(title, None, method)
+    assert db.session.execute(db.select(Workshop)).first() is None
+
+
+def test_the_pointer_and_answering_move_together(workshop: Workshop) -> None:
+    w = facilitation.start(workshop.id)
+    assert (w.phase, w.position, w.answering_open) == ("questions", 0, True)
+    facilitation.set_answering(w.id, False)
+    w = facilitation.step(w.id, 1)
+    assert (w.position, w.answering_open) == (1, True), "a new question opens answering"
+    w = facilitation.end(w.id)
+    assert (w.phase, w.position, w.answering_open) == ("ended", None, False)
+    assert w.ended_at is not None and w.started_at is not None
+
+
+def test_reveal_and_answering_need_a_question_on_screen(workshop: Workshop) -> None:
+    with pytest.raises(TransitionError):
+        facilitation.set_revealed(workshop.id, True)
+    with pytest.raises(TransitionError):
+        facilitation.set_answering(workshop.id, True)
+
+
+def test_the_pointer_is_kept_in_the_database(app: Flask, workshop: Workshop) -> None:
+    workshop_id = workshop.id
+    facilitation.start(workshop_id)
+    facilitation.goto(workshop_id, 5)
+    db.session.remove()
+    row = db.session.execute(
+        text("SELECT phase, position FROM workshops WHERE id = :id"), {"id": workshop_id}
+    ).one()
+    assert tuple(row) == ("questions", 5)
+
+
+def test_joining_with_no_name_is_anonymous(workshop: Workshop) -> None:
+    assert participation.join(workshop.id, "  ").display_name == "Anonymous"
+    assert participation.join(workshop.id, None).name is None
+    assert participation.join(workshop.id, " Ana ").name == "Ana"
+    with pytest.raises(ValidationError):
+        participation.join(workshop.id, "n" * 41)
+
+
+def test_an_ended_workshop_takes_no_one_new(workshop: Workshop) -> None:
+    facilitation.end(workshop.id)
+    with pytest.raises(Closed):
+        participation.join(workshop.id, "Late")
+
+
+def test_answers_are_kept_cleaned_and_once_per_client_key(workshop: Workshop) -> None:
+    person = participation.join(workshop.id, "Ana")
+    facilitation.start(workshop.id)
+    question_id = workshop.questions[0].id
+
+    answer, new = participation.submit_answer(
+        workshop.id, person.id, question_id, "  Reach\x00 new\n markets ", "k1"
+    )
+    again, new_again = participation.submit_answer(workshop.id, person.id, question_id, "other", "k1")
+
+    assert (answer.text, new) == ("Reach new\n markets", True)
+    assert (again.id, new_again) == (answer.id, False)
+    assert db.session.execute(db.select(Answer)).scalars().all() == [answer]
+
+
+def test_edits_and_deletes_only_while_the_question_is_open(workshop: Workshop) -> None:
+    person = participation.join(workshop.id, "Ana")
+    facilitation.start(workshop.id)
+    answer, _ = participation.submit_answer(workshop.id, person.id, workshop.questions[0].id, "a")
+    assert participation.edit_answer(workshop.id, person.id, answer.id, "b").text == "b"
+    facilitation.step(workshop.id, 1)
+    with pytest.raises(Closed):
+        participation.edit_answer(workshop.id, person.id, answer.id, "c")
+    with pytest.raises(Closed):
+        participation.delete_answer(workshop.id, person.id, answer.id)
+    facilitation.step(workshop.id, -1)
+    removed = participation.delete_answer(workshop.id, person.id, answer.id)
+    assert removed.id == answer.id
+    assert db.session.get(Answer, answer.id) is None
+
+
+def test_a_participant_of_another_workshop_is_not_found(workshop: Workshop) -> None:
+    other = facilitation.create_workshop("Other", None, "self-and-world")
+    stranger = participation.join(other.id, "Zed")
+    facilitation.start(workshop.id)
+    with pytest.raises(NotFound):
+        participation.submit_answer(workshop.id, stranger.id, workshop.questions[0].id, "hi")
+
+
+def test_hiding_is_limited_to_the_workshops_own_answers(workshop: Workshop) -> None:
+    other = facilitation.create_workshop("Other", None, "self-and-world")
+    person = participation.join(other.id, "Zed")
+    facilitation.start(other.id)
+    answer, _ = participation.submit_answer(other.id, person.id, other.questions[0].id, "hi")
+    with pytest.raises(NotFound):
+        facilitation.set_answer_hidden(workshop.id, answer.id, True)
+    assert facilitation.set_answer_hidden(other.id, answer.id, True).hidden is True
+
+
+def test_the_database_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(ctx: None) -> None:
+    connection = db.session.connection()
+    assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+    assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
