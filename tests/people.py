@@ -81,7 +81,9 @@ class Room:
 
     def console(self) -> Person:
         """Open the console in the facilitator's browser."""
-        return self._person(self.facilitator_browser, "console:join", {"workshop_id": self.workshop_id})
+        return self._person(
+            self.facilitator_browser, "console:join", {"workshop_id": self.workshop_id}
+        )
 
     def screen(self) -> Person:
         """Open the projector link in a fresh browser."""

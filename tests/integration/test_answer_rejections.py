@@ -49,14 +49,18 @@ def test_an_answer_to_a_question_not_on_screen_is_refused(started) -> None:
     room, console, phone, question_id = started
     console.send("workshop:next")
     room.drain()
-    refuse(room, console, phone, {"question_id": question_id, "text": "Too late"}, "answering_closed")
+    refuse(
+        room, console, phone, {"question_id": question_id, "text": "Too late"}, "answering_closed"
+    )
 
 
 def test_an_answer_after_answering_closed_is_refused(started) -> None:
     room, console, phone, question_id = started
     console.send("answering:set", {"open": False})
     room.drain()
-    refuse(room, console, phone, {"question_id": question_id, "text": "Too late"}, "answering_closed")
+    refuse(
+        room, console, phone, {"question_id": question_id, "text": "Too late"}, "answering_closed"
+    )
 
 
 def test_an_answer_after_the_timer_ran_out_is_refused(started) -> None:
@@ -72,7 +76,9 @@ def test_an_answer_after_the_timer_ran_out_is_refused(started) -> None:
         workshop.timer_ends_at = utcnow() - timedelta(seconds=3)
         db.session.commit()
     room.drain()
-    refuse(room, console, phone, {"question_id": question_id, "text": "Too late"}, "answering_closed")
+    refuse(
+        room, console, phone, {"question_id": question_id, "text": "Too late"}, "answering_closed"
+    )
 
 
 def test_an_answer_to_another_workshops_question_is_refused(app, started) -> None:

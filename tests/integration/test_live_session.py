@@ -21,7 +21,11 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
     assert lobby["state"]["workshop"]["title"] == "Partnering 2027"
     assert lobby["state"]["question"] is None
     assert lobby["me"]["name"] == "Ana"
-    assert anon.join_ack["me"] == {"id": anon.join_ack["me"]["id"], "name": "Anonymous", "anonymous": True}
+    assert anon.join_ack["me"] == {
+        "id": anon.join_ack["me"]["id"],
+        "name": "Anonymous",
+        "anonymous": True,
+    }
     joined = console.events("participant")
     assert [p["participant"]["name"] for p in joined] == ["Ana", "Ben", "Anonymous"]
     assert all(p["participant"]["connected"] for p in joined)
@@ -44,7 +48,10 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
 
     # Phones answer; each ack carries the saved answer. The console sees answers live,
     # the projector only counts them (answers are hidden until revealed).
-    first = ana.send("answer:submit", {"question_id": question["id"], "text": "Reach into new markets", "client_key": "a1"})
+    first = ana.send(
+        "answer:submit",
+        {"question_id": question["id"], "text": "Reach into new markets", "client_key": "a1"},
+    )
     assert first["ok"] and first["answer"]["status"] == "saved" and first["duplicate"] is False
     ben.send("answer:submit", {"question_id": question["id"], "text": "Credibility with buyers"})
     ana.send("answer:submit", {"question_id": question["id"], "text": "Not doing it alone"})
@@ -56,7 +63,11 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
     ]
     assert [a["answer"]["author"] for a in live] == ["Ana", "Ben", "Ana"]
     assert live[-1]["counts"] == {
-        "question_id": question["id"], "participants": 3, "connected": 3, "answers": 3, "answered": 2,
+        "question_id": question["id"],
+        "participants": 3,
+        "connected": 3,
+        "answers": 3,
+        "answered": 2,
     }
     screen_messages = screen.received()
     assert "answer" not in names(screen_messages)
@@ -70,7 +81,9 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
     console.send("answers:reveal", {"revealed": True})
     [revealed] = screen.events("state")
     assert [a["text"] for a in revealed["answers"]] == [
-        "Reach into new markets", "Credibility with buyers", "Not doing it alone",
+        "Reach into new markets",
+        "Credibility with buyers",
+        "Not doing it alone",
     ]
     assert all("author" not in a and "participant_id" not in a for a in revealed["answers"])
     late = anon.send("answer:submit", {"question_id": question["id"], "text": "Learning fast"})
@@ -81,7 +94,9 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
     # Moderation: hiding an answer removes it from the projector, not from the console.
     hidden_id = late["answer"]["id"]
     assert console.send("answer:hide", {"answer_id": hidden_id, "hidden": True}) == {
-        "ok": True, "answer_id": hidden_id, "hidden": True,
+        "ok": True,
+        "answer_id": hidden_id,
+        "hidden": True,
     }
     assert [a["id"] for a in screen.events("answer_removed")] == [hidden_id]
     assert console.events("answer")[-1]["answer"]["hidden"] is True
@@ -89,7 +104,9 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
     assert "Learning fast" not in [a["text"] for a in screen_after["state"]["answers"]]
 
     # A phone edits and deletes its own answer while answering is open.
-    edited = ana.send("answer:edit", {"answer_id": first["answer"]["id"], "text": "Reach into two new markets"})
+    edited = ana.send(
+        "answer:edit", {"answer_id": first["answer"]["id"], "text": "Reach into two new markets"}
+    )
     assert edited["ok"] and edited["answer"]["text"] == "Reach into two new markets"
     assert console.events("answer")[-1]["answer"]["text"] == "Reach into two new markets"
     assert [a["answer"]["text"] for a in screen.events("answer")] == ["Reach into two new markets"]
@@ -148,7 +165,9 @@ def test_a_phone_rejoining_gets_its_own_answers_back(room: Room) -> None:
     ana = room.phone("Ana")
     console.send("workshop:start")
     question_id = ana.events("state")[0]["question"]["id"]
-    sent = ana.send("answer:submit", {"question_id": question_id, "text": "Shared load", "client_key": "k-1"})
+    sent = ana.send(
+        "answer:submit", {"question_id": question_id, "text": "Shared load", "client_key": "k-1"}
+    )
 
     ana.socket.disconnect()
     assert console.events("participant")[-1]["participant"]["connected"] is False
@@ -185,15 +204,26 @@ def test_the_same_phone_in_two_tabs_stays_in_step(room: Room) -> None:
 
     assert other_tab.events("my_answer") == [sent["answer"]]
     assert "my_answer" not in names(ana.received()), "the sender has it from its ack"
-    online = [p for p in console.send("console:join", {"workshop_id": room.workshop_id})["state"]["participants"]]
-    assert [(p["name"], p["connected"], p["answered_current"]) for p in online] == [("Ana", True, True)]
+    online = [
+        p
+        for p in console.send("console:join", {"workshop_id": room.workshop_id})["state"][
+            "participants"
+        ]
+    ]
+    assert [(p["name"], p["connected"], p["answered_current"]) for p in online] == [
+        ("Ana", True, True)
+    ]
 
 
 def test_two_workshops_never_hear_each_other(app, room: Room) -> None:
     other = Room(app, title="Another team")
     try:
         console, phone = room.console(), room.phone("Ana")
-        other_console, other_screen, other_phone = other.console(), other.screen(), other.phone("Zed")
+        other_console, other_screen, other_phone = (
+            other.console(),
+            other.screen(),
+            other.phone("Zed"),
+        )
         other.drain()
         console.send("workshop:start")
         question_id = phone.events("state")[0]["question"]["id"]

@@ -100,7 +100,9 @@ def test_answers_are_kept_cleaned_and_once_per_client_key(workshop: Workshop) ->
     answer, new = participation.submit_answer(
         workshop.id, person.id, question_id, "  Reach\x00 new\n markets ", "k1"
     )
-    again, new_again = participation.submit_answer(workshop.id, person.id, question_id, "other", "k1")
+    again, new_again = participation.submit_answer(
+        workshop.id, person.id, question_id, "other", "k1"
+    )
 
     assert (answer.text, new) == ("Reach new\n markets", True)
     assert (again.id, new_again) == (answer.id, False)

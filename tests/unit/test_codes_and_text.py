@@ -33,7 +33,9 @@ def test_tokens_are_long_and_distinct() -> None:
 
 def test_cleaning_strips_controls_and_invisible_characters() -> None:
     assert clean(" a\x00b\u202ec\u200b ") == "abc"
-    assert clean("line one\r\nline two\n\n\n\nthree", multiline=True) == "line one\nline two\n\nthree"
+    assert (
+        clean("line one\r\nline two\n\n\n\nthree", multiline=True) == "line one\nline two\n\nthree"
+    )
     assert clean("  many   spaces\nand lines ") == "many spaces and lines"
 
 

@@ -81,7 +81,10 @@ def handles(event: str, schema: Schema, role: Role | None = None) -> Callable[..
                 log.exception("socket event %s failed", event)
                 return {
                     "ok": False,
-                    "error": {"code": "server_error", "message": "Something went wrong; try again."},
+                    "error": {
+                        "code": "server_error",
+                        "message": "Something went wrong; try again.",
+                    },
                 }
 
         socketio.on_event(event, wrapper)

@@ -26,8 +26,12 @@ from .snapshots import (
 def publish_state(workshop: Workshop) -> None:
     """Send each audience its whole snapshot after the room has moved."""
     online = connections.online(workshop.id)
-    socketio.emit("state", console_state(workshop, online), to=rooms.audience(workshop.id, Role.FACILITATOR))
-    socketio.emit("state", screen_state(workshop, online), to=rooms.audience(workshop.id, Role.SCREEN))
+    socketio.emit(
+        "state", console_state(workshop, online), to=rooms.audience(workshop.id, Role.FACILITATOR)
+    )
+    socketio.emit(
+        "state", screen_state(workshop, online), to=rooms.audience(workshop.id, Role.SCREEN)
+    )
     socketio.emit("state", phone_state(workshop), to=rooms.audience(workshop.id, Role.PHONE))
 
 
@@ -80,7 +84,9 @@ def publish_answer_removed(
         socketio.emit("answer_removed", _removed(answer), to=screen)
     socketio.emit("counts", live, to=screen)
     socketio.emit(
-        "my_answer_removed", _removed(answer), to=rooms.participant(answer.participant_id),
+        "my_answer_removed",
+        _removed(answer),
+        to=rooms.participant(answer.participant_id),
         skip_sid=skip_sid,
     )
 

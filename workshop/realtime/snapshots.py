@@ -119,8 +119,9 @@ def counts(workshop: Workshop, online: frozenset[int]) -> Payload:
     question = workshop.current_question
     if question is not None:
         answers, answered = db.session.execute(
-            db.select(func.count(Answer.id), func.count(Answer.participant_id.distinct()))
-            .filter_by(question_id=question.id)
+            db.select(
+                func.count(Answer.id), func.count(Answer.participant_id.distinct())
+            ).filter_by(question_id=question.id)
         ).one()
     return {
         "question_id": question.id if question else None,
@@ -171,7 +172,9 @@ def screen_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         cards = [
             answer_view(a, with_author=False)
             for a in db.session.execute(
-                db.select(Answer).filter_by(question_id=question.id, hidden=False).order_by(Answer.id)
+                db.select(Answer)
+                .filter_by(question_id=question.id, hidden=False)
+                .order_by(Answer.id)
             ).scalars()
         ]
     return {

@@ -178,6 +178,4 @@ def timer_expired(workshop: Workshop) -> bool:
 
 def accepting_answers(workshop: Workshop) -> bool:
     """Return whether phones may answer, edit or delete on the current question now."""
-    return (
-        workshop.pointer.on_question and workshop.answering_open and not timer_expired(workshop)
-    )
+    return workshop.pointer.on_question and workshop.answering_open and not timer_expired(workshop)

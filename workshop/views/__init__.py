@@ -14,16 +14,22 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_error: Exception) -> tuple[str, int]:
-        return render_template("error.html", title="Not found", message=(
-            "There is nothing at this address. Check the link, or join with the code "
-            "on the big screen."
-        )), 404
+        return render_template(
+            "error.html",
+            title="Not found",
+            message=(
+                "There is nothing at this address. Check the link, or join with the code "
+                "on the big screen."
+            ),
+        ), 404
 
     @app.errorhandler(403)
     def forbidden(_error: Exception) -> tuple[str, int]:
-        return render_template("error.html", title="Not allowed", message=(
-            "This page belongs to the facilitator who created the workshop."
-        )), 403
+        return render_template(
+            "error.html",
+            title="Not allowed",
+            message=("This page belongs to the facilitator who created the workshop."),
+        ), 403
 
     @app.errorhandler(DomainError)
     def refused(error: DomainError) -> tuple[str, int]:

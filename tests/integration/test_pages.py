@@ -1,0 +1,164 @@
+"""Every page, as a browser gets it: status, the content that matters, and escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.people import Room, created_workshop_id
+from workshop import create_app
+from workshop.extensions import db
+from workshop.models import Workshop
+
+XSS_TITLE = '<script>alert("x")</script> & <b>bold</b>'
+
+
+def page(client: FlaskClient, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def test_the_home_page_offers_joining_by_code_and_running_a_workshop(client: FlaskClient) -> None:
+    html = page(client, "/")
+    assert 'name="code"' in html and "<label" in html
+    assert 'href="/workshops/new"' in html
+    assert 'src="/static/vendor/' not in html, "the join page needs no socket client"
+
+
+def test_a_known_code_leads_to_the_join_page_and_an_unknown_one_says_so(room: Room) -> None:
+    client = room.app.test_client()
+    found = client.post("/", data={"code": f" {room.code[:3].lower()}-{room.code[3:]} "})
+    assert found.status_code == 302 and found.headers["Location"].endswith(f"/j/{room.code}")
+
+    missing = client.post("/", data={"code": "ZZZZZZ"})
+    malformed = client.post("/", data={"code": "0O1IL!"})
+    assert missing.status_code == malformed.status_code == 404
+    assert "No workshop is using that code" in missing.get_data(as_text=True)
+    assert "No workshop is using that code" in malformed.get_data(as_text=True)
+
+
+def test_the_new_workshop_form_refuses_a_blank_title(client: FlaskClient, app: Flask) -> None:
+    assert 'name="title"' in page(client, "/workshops/new")
+    response = client.post("/workshops/new", data={"title": "   ", "method": "self-and-world"})
+    assert response.status_code == 200
+    assert "title" in response.get_data(as_text=True).lower()
+    with app.app_context():
+        assert db.session.execute(db.select(Workshop)).first() is None
+
+
+def test_the_console_shows_the_code_link_qr_and_questions_to_its_creator_only(room: Room) -> None:
+    html = page(room.facilitator_browser, f"/workshops/{room.workshop_id}/console")
+    assert "Partnering 2027" in html and room.code in html
+    assert f"/j/{room.code}" in html
+    assert "<svg" in html and 'class="qr"' in html
+    assert f"/screen/{room.screen_token}" in html
+    assert "What does partnering mean for us?" in html
+    assert "Which values must a partner share with us?" in html
+    page(room.app.test_client(), f"/workshops/{room.workshop_id}/console", 404)
+    page(room.facilitator_browser, "/workshops/999/console", 404)
+
+
+def test_the_home_page_lists_the_workshops_this_browser_created(room: Room) -> None:
+    html = page(room.facilitator_browser, "/")
+    assert f"/workshops/{room.workshop_id}/console" in html
+    assert f"/workshops/{room.workshop_id}/console" not in page(room.app.test_client(), "/")
+
+
+def test_the_projector_page_shows_the_code_and_qr_and_has_no_controls(room: Room) -> None:
+    html = page(room.app.test_client(), f"/screen/{room.screen_token}")
+    assert room.code in html and "<svg" in html and "Partnering 2027" in html
+    assert "<form" not in html
+    page(room.app.test_client(), "/screen/wrong-token", 404)
+
+
+def test_the_join_page_asks_for_a_name_or_anonymity(room: Room) -> None:
+    client = room.app.test_client()
+    html = page(client, f"/j/{room.code}")
+    assert "Partnering 2027" in html
+    assert 'name="name"' in html and 'name="anonymous"' in html
+    assert client.get(f"/j/{room.code.lower()}").headers["Location"].endswith(f"/j/{room.code}")
+    page(client, "/j/ZZZZZZ", 404)
+
+
+def test_the_phone_page_needs_a_join_first_then_shows_the_person(room: Room) -> None:
+    client = room.app.test_client()
+    assert client.get(f"/j/{room.code}/live").headers["Location"].endswith(f"/j/{room.code}")
+    client.post(f"/j/{room.code}", data={"name": "Ana", "submit": "Join"})
+    html = page(client, f"/j/{room.code}/live")
+    assert "Ana" in html and "Partnering 2027" in html
+    assert "/static/vendor/socket.io/" in html
+    # Coming back to the join link goes straight in, as the same person.
+    assert client.get(f"/j/{room.code}").headers["Location"].endswith(f"/j/{room.code}/live")
+
+
+def test_a_name_that_is_too_long_is_refused_on_the_join_page(room: Room) -> None:
+    client = room.app.test_client()
+    response = client.post(f"/j/{room.code}", data={"name": "n" * 41, "submit": "Join"})
+    assert response.status_code == 200
+    assert client.get(f"/j/{room.code}/live").status_code == 302
+
+
+def test_an_ended_workshop_says_so_to_a_new_phone(room: Room) -> None:
+    console = room.console()
+    console.send("workshop:end")
+    html = page(room.app.test_client(), f"/j/{room.code}", 410)
+    assert "ended" in html.lower()
+
+
+def test_the_qr_code_is_an_svg_of_the_join_link(room: Room) -> None:
+    response = room.app.test_client().get(f"/j/{room.code}/qr.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert response.get_data(as_text=True).lstrip().startswith("<svg")
+
+
+def test_user_text_is_escaped_on_every_page(app: Flask) -> None:
+    room = Room(app, title=XSS_TITLE)
+    try:
+        phone = app.test_client()
+        phone.post(
+            f"/j/{room.code}", data={"name": '<img src=x onerror="alert(1)">', "submit": "Join"}
+        )
+        pages = [
+            page(room.facilitator_browser, "/"),
+            page(room.facilitator_browser, f"/workshops/{room.workshop_id}/console"),
+            page(app.test_client(), f"/screen/{room.screen_token}"),
+            page(app.test_client(), f"/j/{room.code}"),
+            page(phone, f"/j/{room.code}/live"),
+        ]
+        for html in pages:
+            assert "<script>alert" not in html and "<b>bold</b>" not in html
+            assert "&lt;script&gt;" in html
+        assert "<img src=x" not in pages[-1]
+    finally:
+        room.close()
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "csrf-test",
+            "INSTANCE_PATH": tmp_path,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.db'}",
+            "ASYNC_MODE": "threading",
+        }
+    )
+    client = app.test_client()
+    refused = client.post("/workshops/new", data={"title": "No token", "method": "self-and-world"})
+    assert refused.status_code == 400
+    from tests.server.live_server import csrf_token
+
+    token = csrf_token(page(client, "/workshops/new"))
+    accepted = client.post(
+        "/workshops/new",
+        data={"title": "With token", "method": "self-and-world", "csrf_token": token},
+    )
+    assert accepted.status_code == 302
+    with app.app_context():
+        titles = db.session.execute(db.select(Workshop.title)).scalars().all()
+        assert titles == ["With token"]
+        assert created_workshop_id(accepted.headers["Location"]) == 1
+        db.engine.dispose()

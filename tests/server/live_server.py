@@ -1,0 +1,121 @@
+"""A real server process, and real clients that use it as browsers and phones do."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[2]
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_server(instance: Path, mode: str, port: int | None = None) -> Iterator[str]:
+    """Run `python wsgi.py` in `mode` until the block ends; yield its base URL."""
+    port = port or free_port()
+    env = {
+        **os.environ,
+        "WORKSHOP_ASYNC_MODE": mode,
+        "WORKSHOP_INSTANCE_PATH": str(instance),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    log = open(instance / f"server-{mode}.log", "ab")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"server exited: {(instance / f'server-{mode}.log').read_text()}"
+                )
+            try:
+                if requests.get(url + "/", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start within 30 s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def csrf_token(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "the form carries no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def post_form(browser: requests.Session, url: str, data: dict[str, str]) -> requests.Response:
+    """GET a form page, then POST it with its CSRF token, as a browser would."""
+    token = csrf_token(browser.get(url, timeout=5).text)
+    return browser.post(url, data={**data, "csrf_token": token}, allow_redirects=False, timeout=5)
+
+
+class LiveClient:
+    """A python-socketio client that records every event it receives."""
+
+    def __init__(self, base_url: str, browser: requests.Session) -> None:
+        self.base_url = base_url
+        self.browser = browser
+        self.received: list[tuple[str, Any]] = []
+        self._arrived = threading.Condition()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("*", self._record)
+
+    def _record(self, event: str, data: Any = None) -> None:
+        with self._arrived:
+            self.received.append((event, data))
+            self._arrived.notify_all()
+
+    def connect(self, transport: str = "websocket") -> None:
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.browser.cookies)
+        self.sio.connect(
+            self.base_url, headers={"Cookie": cookie}, transports=[transport], wait_timeout=10
+        )
+
+    def send(self, event: str, payload: Any = None) -> Any:
+        return self.sio.call(event, payload if payload is not None else {}, timeout=10)
+
+    def wait_for(self, event: str, count: int = 1, timeout: float = 10) -> list[Any]:
+        """Return the payloads of `event` once `count` of them have arrived."""
+        with self._arrived:
+            ok = self._arrived.wait_for(
+                lambda: sum(1 for name, _ in self.received if name == event) >= count, timeout
+            )
+            payloads = [data for name, data in self.received if name == event]
+        assert ok, f"waited {timeout}s for {count} x {event!r}; got {len(payloads)}"
+        return payloads
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()

@@ -1,0 +1,61 @@
+"""The app serves a real workshop under each async server: threading, gevent, eventlet."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.server.live_server import LiveClient, post_form, running_server
+
+pytestmark = pytest.mark.server
+
+
+@pytest.mark.parametrize("mode", ["threading", "gevent", "eventlet"])
+def test_a_short_workshop_runs_under_each_async_mode(tmp_path: Path, mode: str) -> None:
+    with running_server(tmp_path, mode) as url:
+        facilitator = requests.Session()
+        created = post_form(
+            facilitator,
+            url + "/workshops/new",
+            {
+                "title": f"Live under {mode}",
+                "method": "self-and-world",
+            },
+        )
+        assert created.status_code == 302
+        workshop_id = int(re.search(r"/workshops/(\d+)/console", created.headers["Location"])[1])
+        console_page = facilitator.get(url + created.headers["Location"], timeout=5).text
+        code = re.search(r"/j/([A-Z2-9]{6})", console_page)[1]
+
+        console = LiveClient(url, facilitator)
+        console.connect()
+        assert console.send("console:join", {"workshop_id": workshop_id})["ok"]
+
+        phones = []
+        for name in ("Ana", "Ben", "Cy"):
+            browser = requests.Session()
+            joined = post_form(browser, f"{url}/j/{code}", {"name": name, "submit": "Join"})
+            assert joined.status_code == 302
+            phone = LiveClient(url, browser)
+            phone.connect()
+            ack = phone.send("phone:join", {"workshop_id": workshop_id})
+            assert ack["ok"] and ack["me"]["name"] == name
+            phones.append(phone)
+        try:
+            assert console.send("workshop:start")["ok"]
+            for phone in phones:
+                [state] = phone.wait_for("state")
+                question_id = state["question"]["id"]
+                ack = phone.send(
+                    "answer:submit", {"question_id": question_id, "text": f"{mode} idea"}
+                )
+                assert ack["ok"] and ack["answer"]["status"] == "saved"
+            arrived = console.wait_for("answer", count=3)
+            assert [a["answer"]["author"] for a in arrived] == ["Ana", "Ben", "Cy"]
+            assert arrived[-1]["counts"]["answered"] == 3
+        finally:
+            for client in (console, *phones):
+                client.close()
