@@ -8,6 +8,21 @@ from ..errors import DomainError
 from . import facilitator, home, phone, screen
 
 
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
 def init_app(app: Flask) -> None:
     for blueprint in (home.bp, facilitator.bp, phone.bp, screen.bp):
         app.register_blueprint(blueprint)
@@ -42,4 +57,6 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        # No inline script or style anywhere: user text can never become code.
+        response.headers.setdefault("Content-Security-Policy", CSP)
         return response

@@ -1,0 +1,53 @@
+"""Settings: explicit async mode, a kept secret key, SQLite in the instance folder."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from workshop import config, create_app
+from workshop.extensions import socketio
+
+
+def test_the_secret_key_is_generated_once_and_kept(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = config.secret_key(tmp_path)
+    assert len(first) == 64
+    assert config.secret_key(tmp_path) == first, "a restart keeps sessions valid"
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    assert config.secret_key(tmp_path) == "from-env"
+
+
+def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("WORKSHOP_DATABASE_URL", raising=False)
+    assert config.database_url(tmp_path) == f"sqlite:///{tmp_path / 'workshop.db'}"
+    monkeypatch.setenv("WORKSHOP_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
+    assert config.database_url(tmp_path).startswith("postgresql")
+
+
+@pytest.mark.parametrize("mode", ["threading", "gevent", "eventlet", " Gevent "])
+def test_each_async_mode_is_accepted(monkeypatch, mode: str) -> None:
+    monkeypatch.setenv("WORKSHOP_ASYNC_MODE", mode)
+    assert config.async_mode() == mode.strip().lower()
+
+
+def test_an_unknown_async_mode_is_refused_not_guessed(monkeypatch) -> None:
+    monkeypatch.setenv("WORKSHOP_ASYNC_MODE", "asyncio")
+    with pytest.raises(ValueError, match="threading, gevent, eventlet"):
+        config.async_mode()
+
+
+def test_the_app_passes_its_async_mode_to_socketio_explicitly(tmp_path: Path) -> None:
+    create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": tmp_path,
+            "ASYNC_MODE": "threading",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}",
+        }
+    )
+    assert socketio.server.async_mode == "threading"
+    assert socketio.server.eio.max_http_buffer_size == 64 * 1024
