@@ -23,8 +23,6 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "INSTANCE_PATH": tmp_path,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
             "ASYNC_MODE": "threading",
-            # Flow tests post forms as a browser would; the CSRF tests turn this back on.
-            "WTF_CSRF_ENABLED": False,
         }
     )
     yield app

@@ -40,6 +40,16 @@ class Person:
         return [message["args"][0] for message in self.received() if message["name"] == name]
 
 
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def post_form(browser: FlaskClient, url: str, data: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """GET the form's page, then POST it with the CSRF token it carries, as a browser does."""
+    match = _CSRF.search(browser.get(url).get_data(as_text=True))
+    assert match, f"no CSRF token in the form at {url}"
+    return browser.post(url, data={**data, "csrf_token": match.group(1)})
+
+
 def created_workshop_id(location: str) -> int:
     match = re.search(r"/workshops/(\d+)/console", location)
     assert match, f"not redirected to a console: {location}"
@@ -53,9 +63,10 @@ class Room:
         self.app = app
         self.people: list[Person] = []
         browser = app.test_client()
-        response = browser.post(
+        response = post_form(
+            browser,
             "/workshops/new",
-            data={"title": title, "organisation": "Acme Ltd", "method": "self-and-world"},
+            {"title": title, "organisation": "Acme Ltd", "method": "self-and-world"},
         )
         assert response.status_code == 302, response.data
         self.workshop_id = created_workshop_id(response.headers["Location"])
@@ -92,9 +103,9 @@ class Room:
     def phone(self, name: str | None = None) -> Person:
         """Join from a fresh phone with the code: by name, or anonymously when None."""
         browser = self.app.test_client()
-        assert browser.post("/", data={"code": self.code.lower()}).status_code == 302
+        assert post_form(browser, "/", {"code": self.code.lower()}).status_code == 302
         form = {"name": name, "submit": "Join"} if name else {"anonymous": "Join anonymously"}
-        response = browser.post(f"/j/{self.code}", data=form)
+        response = post_form(browser, f"/j/{self.code}", form)
         assert response.status_code == 302, response.data
         assert response.headers["Location"].endswith(f"/j/{self.code}/live")
         return self._person(browser, "phone:join", {"workshop_id": self.workshop_id})

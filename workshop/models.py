@@ -112,7 +112,12 @@ class Answer(db.Model):
     hidden: Mapped[bool] = mapped_column(default=False)
     client_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Moved only when the author edits the text, so "edited" means what it says.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     participant: Mapped[Participant] = relationship()
     question: Mapped[Question] = relationship()
+
+    @property
+    def edited(self) -> bool:
+        return self.updated_at > self.created_at

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.people import Room, created_workshop_id
-from workshop import create_app
+from tests.people import Room, created_workshop_id, post_form
 from workshop.extensions import db
 from workshop.models import Workshop
 
@@ -30,11 +27,11 @@ def test_the_home_page_offers_joining_by_code_and_running_a_workshop(client: Fla
 
 def test_a_known_code_leads_to_the_join_page_and_an_unknown_one_says_so(room: Room) -> None:
     client = room.app.test_client()
-    found = client.post("/", data={"code": f" {room.code[:3].lower()}-{room.code[3:]} "})
+    found = post_form(client, "/", {"code": f" {room.code[:3].lower()}-{room.code[3:]} "})
     assert found.status_code == 302 and found.headers["Location"].endswith(f"/j/{room.code}")
 
-    missing = client.post("/", data={"code": "ZZZZZZ"})
-    malformed = client.post("/", data={"code": "0O1IL!"})
+    missing = post_form(client, "/", {"code": "ZZZZZZ"})
+    malformed = post_form(client, "/", {"code": "0O1IL!"})
     assert missing.status_code == malformed.status_code == 404
     assert "No workshop is using that code" in missing.get_data(as_text=True)
     assert "No workshop is using that code" in malformed.get_data(as_text=True)
@@ -42,7 +39,7 @@ def test_a_known_code_leads_to_the_join_page_and_an_unknown_one_says_so(room: Ro
 
 def test_the_new_workshop_form_refuses_a_blank_title(client: FlaskClient, app: Flask) -> None:
     assert 'name="title"' in page(client, "/workshops/new")
-    response = client.post("/workshops/new", data={"title": "   ", "method": "self-and-world"})
+    response = post_form(client, "/workshops/new", {"title": "   ", "method": "self-and-world"})
     assert response.status_code == 200
     assert "title" in response.get_data(as_text=True).lower()
     with app.app_context():
@@ -86,7 +83,7 @@ def test_the_join_page_asks_for_a_name_or_anonymity(room: Room) -> None:
 def test_the_phone_page_needs_a_join_first_then_shows_the_person(room: Room) -> None:
     client = room.app.test_client()
     assert client.get(f"/j/{room.code}/live").headers["Location"].endswith(f"/j/{room.code}")
-    client.post(f"/j/{room.code}", data={"name": "Ana", "submit": "Join"})
+    post_form(client, f"/j/{room.code}", {"name": "Ana", "submit": "Join"})
     html = page(client, f"/j/{room.code}/live")
     assert "Ana" in html and "Partnering 2027" in html
     assert "/static/vendor/socket.io/" in html
@@ -96,7 +93,7 @@ def test_the_phone_page_needs_a_join_first_then_shows_the_person(room: Room) -> 
 
 def test_a_name_that_is_too_long_is_refused_on_the_join_page(room: Room) -> None:
     client = room.app.test_client()
-    response = client.post(f"/j/{room.code}", data={"name": "n" * 41, "submit": "Join"})
+    response = post_form(client, f"/j/{room.code}", {"name": "n" * 41, "submit": "Join"})
     assert response.status_code == 200
     assert client.get(f"/j/{room.code}/live").status_code == 302
 
@@ -118,8 +115,8 @@ def test_user_text_is_escaped_on_every_page(app: Flask) -> None:
     room = Room(app, title=XSS_TITLE)
     try:
         phone = app.test_client()
-        phone.post(
-            f"/j/{room.code}", data={"name": '<img src=x onerror="alert(1)">', "submit": "Join"}
+        post_form(
+            phone, f"/j/{room.code}", {"name": '<img src=x onerror="alert(1)">', "submit": "Join"}
         )
         pages = [
             page(room.facilitator_browser, "/"),
@@ -136,29 +133,27 @@ def test_user_text_is_escaped_on_every_page(app: Flask) -> None:
         room.close()
 
 
-def test_a_form_posted_without_its_csrf_token_is_refused(tmp_path: Path) -> None:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "csrf-test",
-            "INSTANCE_PATH": tmp_path,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.db'}",
-            "ASYNC_MODE": "threading",
-        }
-    )
-    client = app.test_client()
+def test_a_form_posted_without_its_csrf_token_is_refused(client: FlaskClient, app: Flask) -> None:
     refused = client.post("/workshops/new", data={"title": "No token", "method": "self-and-world"})
     assert refused.status_code == 400
-    from tests.server.live_server import csrf_token
-
-    token = csrf_token(page(client, "/workshops/new"))
-    accepted = client.post(
-        "/workshops/new",
-        data={"title": "With token", "method": "self-and-world", "csrf_token": token},
+    accepted = post_form(
+        client, "/workshops/new", {"title": "With token", "method": "self-and-world"}
     )
     assert accepted.status_code == 302
     with app.app_context():
         titles = db.session.execute(db.select(Workshop.title)).scalars().all()
-        assert titles == ["With token"]
-        assert created_workshop_id(accepted.headers["Location"]) == 1
-        db.engine.dispose()
+    assert titles == ["With token"]
+    assert created_workshop_id(accepted.headers["Location"]) == 1
+
+
+def test_a_phone_whose_participant_is_gone_can_join_again(room: Room) -> None:
+    from workshop.models import Participant
+
+    phone = room.phone("Ana")
+    with room.app.app_context():
+        db.session.execute(db.delete(Participant))
+        db.session.commit()
+
+    assert "/live" not in phone.browser.get(f"/j/{room.code}").headers.get("Location", "")
+    assert 'name="name"' in page(phone.browser, f"/j/{room.code}")
+    assert phone.browser.get(f"/j/{room.code}/live").status_code == 302

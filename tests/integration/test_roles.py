@@ -92,10 +92,10 @@ def test_a_wrong_projector_token_is_refused(room: Room) -> None:
 
 
 def test_one_socket_serves_one_workshop(room: Room) -> None:
-    from tests.people import created_workshop_id
+    from tests.people import created_workshop_id, post_form
 
-    second = room.facilitator_browser.post(
-        "/workshops/new", data={"title": "Second", "method": "self-and-world"}
+    second = post_form(
+        room.facilitator_browser, "/workshops/new", {"title": "Second", "method": "self-and-world"}
     )
     second_id = created_workshop_id(second.headers["Location"])
     console = room.console()

@@ -148,3 +148,29 @@ def test_the_database_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(ctx:
     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
     assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_reopening_after_the_timer_ran_out_drops_the_spent_timer(workshop: Workshop) -> None:
+    from datetime import timedelta
+
+    from workshop.models import utcnow
+
+    facilitation.start(workshop.id)
+    facilitation.start_timer(workshop.id, 30)
+    # Half a second after the end: still inside the grace that late answers get.
+    workshop.timer_ends_at = utcnow() - timedelta(milliseconds=500)
+    db.session.commit()
+
+    reopened = facilitation.set_answering(workshop.id, True)
+
+    assert reopened.timer_ends_at is None
+    assert facilitation.accepting_answers(reopened)
+
+
+def test_an_answer_is_marked_edited_only_when_its_text_changes(workshop: Workshop) -> None:
+    person = participation.join(workshop.id, "Ana")
+    facilitation.start(workshop.id)
+    answer, _ = participation.submit_answer(workshop.id, person.id, workshop.questions[0].id, "a")
+    assert answer.edited is False
+    assert facilitation.set_answer_hidden(workshop.id, answer.id, True).edited is False
+    assert participation.edit_answer(workshop.id, person.id, answer.id, "b").edited is True

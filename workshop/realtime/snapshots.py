@@ -79,6 +79,7 @@ def answer_view(answer: Answer, *, with_author: bool = True) -> Payload:
         "question_id": answer.question_id,
         "text": answer.text,
         "hidden": answer.hidden,
+        "edited": answer.edited,
         "created_at": epoch_ms(answer.created_at),
         "updated_at": epoch_ms(answer.updated_at),
     }
@@ -95,6 +96,7 @@ def own_answer_view(answer: Answer) -> Payload:
         "question_id": answer.question_id,
         "text": answer.text,
         "client_key": answer.client_key,
+        "edited": answer.edited,
         "updated_at": epoch_ms(answer.updated_at),
         "status": "saved",
     }

@@ -116,8 +116,9 @@ def set_answering(workshop_id: int, is_open: bool) -> Workshop:
     workshop = workshop_by_id(workshop_id)
     _current_question(workshop)
     workshop.answering_open = is_open
-    if is_open and timer_expired(workshop):
-        # Reopening after time ran out means the old countdown no longer applies.
+    if is_open and workshop.timer_ends_at is not None and workshop.timer_ends_at <= utcnow():
+        # Reopening after time ran out means the spent countdown no longer applies,
+        # even within the grace period that late answers get.
         workshop.timer_ends_at = None
         workshop.timer_seconds = None
     db.session.commit()

@@ -89,6 +89,7 @@ def submit_answer(
         text=text,
         client_key=client_key,
     )
+    answer.created_at = answer.updated_at = utcnow()
     db.session.add(answer)
     try:
         db.session.commit()

@@ -7,7 +7,6 @@ from flask import Flask, render_template
 from ..errors import DomainError
 from . import facilitator, home, phone, screen
 
-
 CSP = "; ".join(
     [
         "default-src 'self'",

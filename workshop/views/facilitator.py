@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from .. import access
 from ..errors import ValidationError
 from ..forms import NewWorkshopForm
-from ..method import DEFAULT_METHOD, get_method
+from ..method import DEFAULT_METHOD, SECTION_LABELS
 from ..services import facilitation, lookup
 from . import links
 
@@ -41,7 +41,7 @@ def console(workshop_id: int) -> str:
     return render_template(
         "console/console.html",
         workshop=workshop,
-        method=get_method(workshop.method_key),
+        section_labels={section.value: label for section, label in SECTION_LABELS.items()},
         join_url=links.join_url(workshop),
         short_join_url=links.short_join_url(workshop),
         qr_svg=links.qr_svg(workshop),

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from .. import access
 from ..errors import Closed, DomainError, NotFound
 from ..forms import JoinForm
+from ..models import Participant
 from ..phases import Phase
 from ..services import lookup, participation
 from . import links
@@ -21,13 +22,24 @@ def _workshop_or_404(code: str):  # type: ignore[no-untyped-def]
         abort(404)
 
 
+def _joined_as(workshop_id: int) -> Participant | None:
+    """Return the participant this phone joined as, if it still exists."""
+    participant_id = access.participant_id(workshop_id)
+    if participant_id is None:
+        return None
+    try:
+        return lookup.participant(workshop_id, participant_id)
+    except NotFound:
+        return None
+
+
 @bp.route("/<code>", methods=["GET", "POST"])
 def join(code: str) -> str | Response | tuple[str, int]:
     """Ask for a display name (or none) and join; a phone that joined goes straight in."""
     workshop = _workshop_or_404(code)
     if workshop.join_code != code:  # typed in lower case or with a dash
         return redirect(url_for("phone.join", code=workshop.join_code))
-    if access.participant_id(workshop.id) is not None:
+    if _joined_as(workshop.id) is not None:
         return redirect(url_for("phone.live", code=workshop.join_code))
     if workshop.phase == Phase.ENDED:
         return render_template("phone/ended.html", workshop=workshop), 410
@@ -50,10 +62,9 @@ def join(code: str) -> str | Response | tuple[str, int]:
 def live(code: str) -> str | Response:
     """Show the live phone view: lobby, current question, own answers."""
     workshop = _workshop_or_404(code)
-    participant_id = access.participant_id(workshop.id)
-    if participant_id is None:
+    person = _joined_as(workshop.id)
+    if person is None:
         return redirect(url_for("phone.join", code=workshop.join_code))
-    person = lookup.participant(workshop.id, participant_id)
     return render_template("phone/live.html", workshop=workshop, person=person)
 
 

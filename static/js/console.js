@@ -1,0 +1,657 @@
+// The facilitator's console: drive the room, watch answers arrive, moderate.
+//
+// A `state` replaces everything; `answer`, `answer_removed` and `participant`
+// update in place, deduplicated by id (docs/protocol.md).
+
+import {
+  announce,
+  byId,
+  clearError,
+  connectLive,
+  createCountdown,
+  el,
+  formatClock,
+  isTyping,
+  plural,
+  setText,
+  showError,
+  spokenDuration,
+} from "./live.js";
+
+const body = document.body;
+const workshopId = Number(body.dataset.workshopId);
+
+const ui = {
+  phaseTag: byId("phase-tag"),
+  title: byId("workshop-title"),
+  lobbyPanel: byId("lobby-panel"),
+  questionPanel: byId("question-panel"),
+  endedPanel: byId("ended-panel"),
+  lobbyCount: byId("lobby-count"),
+  firstPrompt: byId("first-prompt"),
+  endedSummary: byId("ended-summary"),
+  section: byId("current-section"),
+  number: byId("current-number"),
+  prompt: byId("current-prompt"),
+  hint: byId("current-hint"),
+  controls: byId("controls"),
+  shortcuts: byId("shortcuts"),
+  otherTitle: byId("other-answers-title"),
+  start: byId("btn-start"),
+  previous: byId("btn-previous"),
+  next: byId("btn-next"),
+  navError: byId("nav-error"),
+  answering: byId("btn-answering"),
+  answeringTag: byId("answering-state"),
+  answeringError: byId("answering-error"),
+  reveal: byId("btn-reveal"),
+  revealTag: byId("reveal-state"),
+  revealError: byId("reveal-error"),
+  timerDisplay: byId("timer-display"),
+  timerPresets: Array.from(document.querySelectorAll(".timer-preset")),
+  timerStop: byId("btn-timer-stop"),
+  timerError: byId("timer-error"),
+  questionList: byId("question-list"),
+  gotoError: byId("goto-error"),
+  answersTitle: byId("answers-title"),
+  answeredSummary: byId("answered-summary"),
+  currentAnswers: byId("current-answers"),
+  answersEmpty: byId("answers-empty"),
+  answersSection: byId("answers-section"),
+  otherSection: byId("other-answers"),
+  otherList: byId("other-questions"),
+  participantSummary: byId("participant-summary"),
+  participantList: byId("participant-list"),
+  participantsEmpty: byId("participants-empty"),
+  end: byId("btn-end"),
+  endConfirm: byId("end-confirm"),
+  endConfirmYes: byId("btn-end-confirm"),
+  endConfirmNo: byId("btn-end-cancel"),
+  endError: byId("end-error"),
+  fatal: byId("console-fatal"),
+  copyLink: document.getElementById("copy-join-link"),
+};
+
+// ------------------------------------------------------------------ the model
+
+const model = {
+  workshop: null,
+  questions: [],
+  participants: new Map(),
+  answers: new Map(),
+  counts: null,
+};
+
+let initialised = false;
+const busy = new Set();
+// Answers that arrived live since the last render, for the arrival highlight.
+const fresh = new Set();
+
+// DOM kept per id, so updates never rebuild what a person may be focused on.
+const cards = new Map();
+const people = new Map();
+const jumpButtons = new Map();
+const groups = new Map();
+let questionsRendered = "";
+
+function currentQuestion() {
+  const w = model.workshop;
+  if (!w || w.phase !== "questions" || w.position === null) return null;
+  return model.questions[w.position] || null;
+}
+
+// ------------------------------------------------------------------ connection
+
+const live = connectLive({
+  joinEvent: "console:join",
+  joinPayload: { workshop_id: workshopId },
+  onJoined(ack) {
+    if (!ack.stale) applyState(ack.state);
+    ui.fatal.hidden = true;
+  },
+  onJoinFailed(error) {
+    showError(ui.fatal, error.message);
+    ui.fatal.hidden = false;
+  },
+});
+
+const countdown = createCountdown(live.clock, {
+  onTick: renderTimer,
+  onMilestone: (seconds) => announce(`${spokenDuration(seconds)} left on the timer.`),
+  onEnd: () => {
+    announce("Time is up. Answering has closed.");
+    render();
+  },
+});
+
+live.on("state", applyState);
+
+live.on("answer", ({ answer, counts }) => {
+  const known = model.answers.get(answer.id);
+  // Deltas can arrive twice or out of order around a resync: keep the newest.
+  if (!known || answer.updated_at >= known.updated_at) {
+    model.answers.set(answer.id, answer);
+    if (!known && initialised) fresh.add(answer.id);
+  }
+  if (counts) model.counts = counts;
+  scheduleRender();
+});
+
+live.on("answer_removed", ({ id, counts }) => {
+  model.answers.delete(id);
+  if (counts) model.counts = counts;
+  scheduleRender();
+});
+
+live.on("participant", ({ participant, counts }) => {
+  model.participants.set(participant.id, participant);
+  if (counts) model.counts = counts;
+  scheduleRender();
+});
+
+function applyState(state) {
+  if (!state || state.audience !== "console") return;
+  const before = currentQuestion();
+  model.workshop = state.workshop;
+  model.questions = state.questions || [];
+  model.participants = new Map((state.participants || []).map((p) => [p.id, p]));
+  model.answers = new Map((state.answers || []).map((a) => [a.id, a]));
+  model.counts = state.counts || null;
+  const after = currentQuestion();
+  initialised = true;
+  render();
+  if (before && !after && state.workshop.phase === "ended") announce("The workshop has ended.");
+  else if (after && (!before || before.id !== after.id)) {
+    // The heading is a live region too; this keeps the position in the message.
+    announce(`Question ${after.number} of ${after.total}.`);
+  }
+}
+
+// ------------------------------------------------------------------ rendering
+
+let renderQueued = false;
+
+function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  // Coalesce a burst of answers into one pass.
+  setTimeout(() => {
+    renderQueued = false;
+    render();
+  }, 30);
+}
+
+function accepting() {
+  const w = model.workshop;
+  return Boolean(w && w.accepting && !countdown.expired());
+}
+
+function render() {
+  const w = model.workshop;
+  if (!w) return;
+  countdown.set(w.timer);
+  renderWorkshop();
+  renderQuestionList();
+  renderAnswers();
+  renderParticipants();
+  renderCounts();
+  fresh.clear();
+}
+
+function renderWorkshop() {
+  const w = model.workshop;
+  const q = currentQuestion();
+  setText(ui.title, w.title);
+  setText(ui.phaseTag, w.phase === "questions" && q ? `Live · question ${q.number} of ${q.total}` : w.phase_label);
+  ui.phaseTag.dataset.phase = w.phase;
+  body.dataset.phase = w.phase;
+
+  ui.lobbyPanel.hidden = w.phase !== "lobby";
+  ui.questionPanel.hidden = !q;
+  ui.endedPanel.hidden = w.phase !== "ended";
+  ui.controls.hidden = w.phase === "ended";
+  ui.shortcuts.hidden = w.phase === "ended";
+  setText(ui.otherTitle, w.phase === "ended" ? "Answers by question" : "Answers to the other questions");
+  ui.answersSection.hidden = !q;
+
+  const first = model.questions[0];
+  setText(ui.firstPrompt, first ? first.prompt : "");
+
+  if (q) {
+    setText(ui.section, q.section_label);
+    setText(ui.number, `Question ${q.number} of ${q.total}`);
+    setText(ui.prompt, q.prompt);
+    setText(ui.hint, q.hint);
+    setText(ui.answersTitle, `Answers to question ${q.number}`);
+  }
+
+  // Navigation
+  ui.start.hidden = w.phase !== "lobby";
+  ui.previous.hidden = w.phase !== "questions";
+  ui.next.hidden = w.phase !== "questions";
+  ui.start.disabled = busy.has(ui.start) || model.questions.length === 0;
+  ui.previous.disabled = busy.has(ui.previous) || !q || q.position === 0;
+  ui.next.disabled = busy.has(ui.next) || !q || q.position >= model.questions.length - 1;
+
+  // Answering
+  const open = accepting();
+  const timeUp = Boolean(q && w.answering_open && !open);
+  ui.answering.disabled = !q || busy.has(ui.answering);
+  setText(ui.answering, open ? "Close answering" : timeUp ? "Reopen answering" : "Open answering");
+  ui.answering.dataset.open = String(open);
+  setText(ui.answeringTag, !q ? "Not started" : open ? "Open" : timeUp ? "Time's up" : "Closed");
+  ui.answeringTag.className = `tag ${open ? "tag-success" : "tag-warning"}`;
+
+  // Reveal
+  const revealed = Boolean(q && q.revealed);
+  ui.reveal.disabled = !q || busy.has(ui.reveal);
+  ui.reveal.setAttribute("aria-pressed", String(revealed));
+  setText(ui.reveal.querySelector(".btn-label"), revealed ? "Hide answers" : "Reveal answers");
+  setText(ui.revealTag, revealed ? "Shown" : "Hidden");
+  ui.revealTag.className = `tag ${revealed ? "tag-success" : ""}`.trim();
+
+  // Timer
+  for (const preset of ui.timerPresets) preset.disabled = !q || busy.has(preset);
+  ui.timerStop.disabled = !w.timer || busy.has(ui.timerStop);
+
+  // End
+  ui.end.hidden = w.phase === "ended";
+  if (w.phase === "ended") ui.endConfirm.hidden = true;
+  setText(
+    ui.endedSummary,
+    `${plural(model.participants.size, "participant")} took part and sent ${plural(model.answers.size, "answer")}.`,
+  );
+}
+
+function renderTimer(left) {
+  const q = currentQuestion();
+  if (left === null || !q) {
+    setText(ui.timerDisplay, "No timer");
+    ui.timerDisplay.dataset.state = "idle";
+    return;
+  }
+  if (left <= 0) {
+    setText(ui.timerDisplay, "Time's up");
+    ui.timerDisplay.dataset.state = "done";
+    return;
+  }
+  setText(ui.timerDisplay, formatClock(left));
+  ui.timerDisplay.dataset.state = left <= 10000 ? "ending" : "running";
+}
+
+function renderQuestionList() {
+  const signature = model.questions.map((q) => q.id).join(",");
+  if (signature !== questionsRendered) {
+    questionsRendered = signature;
+    jumpButtons.clear();
+    const items = [];
+    let section = null;
+    for (const q of model.questions) {
+      if (q.section !== section) {
+        section = q.section;
+        items.push(el("li", { className: "question-section", text: q.section_label, attrs: { "aria-hidden": "true" } }));
+      }
+      const count = el("span", { className: "question-jump-count" });
+      const now = el("span", { className: "question-jump-now", text: "Now on screen" });
+      const button = el(
+        "button",
+        { className: "question-jump", attrs: { type: "button" }, data: { position: q.position, questionId: q.id } },
+        [
+          el("span", { className: "question-jump-number", text: q.number }),
+          el("span", { className: "question-jump-text" }, [
+            now,
+            el("span", { className: "visually-hidden", text: `${q.section_label}, question ${q.number}: ` }),
+            el("span", { text: q.prompt }),
+          ]),
+          count,
+        ],
+      );
+      button.addEventListener("click", () => goto(q.position, button));
+      jumpButtons.set(q.position, { button, count, now });
+      items.push(el("li", {}, [button]));
+    }
+    ui.questionList.replaceChildren(...items);
+    buildGroups();
+  }
+  const q = currentQuestion();
+  const perQuestion = answerCounts();
+  const w = model.workshop;
+  for (const [position, { button, count, now }] of jumpButtons) {
+    const current = Boolean(q && q.position === position);
+    button.classList.toggle("is-current", current);
+    if (current) button.setAttribute("aria-current", "step");
+    else button.removeAttribute("aria-current");
+    now.hidden = !current;
+    button.disabled = w.phase !== "questions" || busy.has(button);
+    const question = model.questions[position];
+    const n = perQuestion.get(question.id) || 0;
+    setText(count, n ? String(n) : "");
+    count.hidden = !n;
+    if (n) count.setAttribute("aria-label", plural(n, "answer"));
+    else count.removeAttribute("aria-label");
+  }
+}
+
+function answerCounts() {
+  const counts = new Map();
+  for (const answer of model.answers.values()) {
+    counts.set(answer.question_id, (counts.get(answer.question_id) || 0) + 1);
+  }
+  return counts;
+}
+
+function buildGroups() {
+  groups.clear();
+  const items = model.questions.map((q) => {
+    const countTag = el("span", { className: "tag" });
+    const list = el("ol", { className: "answer-grid answer-grid-compact", attrs: { role: "list" } });
+    const empty = el("p", { className: "muted empty-note", text: "No answers to this question." });
+    const details = el("details", { className: "question-answers card", data: { questionId: q.id } }, [
+      el("summary", {}, [
+        el("span", { className: "question-answers-number", text: `Q${q.number}` }),
+        el("span", { className: "question-answers-prompt", text: q.prompt }),
+        countTag,
+      ]),
+      el("div", { className: "question-answers-body" }, [empty, list]),
+    ]);
+    groups.set(q.id, { details, list, countTag, empty });
+    return details;
+  });
+  ui.otherList.replaceChildren(...items);
+}
+
+function cardFor(answer) {
+  let card = cards.get(answer.id);
+  if (!card) {
+    const text = el("p", { className: "answer-text" });
+    const author = el("span", { className: "answer-author" });
+    const hiddenTag = el("span", { className: "tag tag-danger answer-hidden-tag", text: "Hidden" });
+    const toggle = el("button", { className: "btn btn-sm answer-toggle", attrs: { type: "button" } });
+    const error = el("p", { className: "control-error answer-error", attrs: { role: "alert" } });
+    card = el("li", { className: "answer-card", data: { answerId: answer.id } }, [
+      text,
+      el("div", { className: "answer-meta" }, [author, hiddenTag, toggle]),
+      error,
+    ]);
+    card.parts = { text, author, hiddenTag, toggle, error };
+    toggle.addEventListener("click", () => toggleHidden(Number(card.dataset.answerId), toggle, error));
+    cards.set(answer.id, card);
+  }
+  const { text, author, hiddenTag, toggle } = card.parts;
+  setText(text, answer.text);
+  setText(author, answer.author);
+  card.dataset.hidden = String(answer.hidden);
+  card.dataset.questionId = String(answer.question_id);
+  card.classList.toggle("is-hidden", answer.hidden);
+  hiddenTag.hidden = !answer.hidden;
+  setText(toggle, answer.hidden ? "Show" : "Hide");
+  toggle.setAttribute(
+    "aria-label",
+    answer.hidden ? `Show this answer by ${answer.author} on the projector again` : `Hide this answer by ${answer.author} from the projector`,
+  );
+  toggle.disabled = busy.has(toggle);
+  return card;
+}
+
+function reconcile(container, nodes) {
+  let cursor = container.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) {
+      cursor = cursor.nextElementSibling;
+      continue;
+    }
+    container.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextElementSibling;
+    cursor.remove();
+    cursor = next;
+  }
+}
+
+function renderAnswers() {
+  const q = currentQuestion();
+  const byQuestion = new Map();
+  // Newest first: what just arrived is what the facilitator looks for.
+  const sorted = Array.from(model.answers.values()).sort((a, b) => b.id - a.id);
+  for (const answer of sorted) {
+    if (!byQuestion.has(answer.question_id)) byQuestion.set(answer.question_id, []);
+    byQuestion.get(answer.question_id).push(cardFor(answer));
+  }
+  for (const id of Array.from(cards.keys())) {
+    if (!model.answers.has(id)) cards.delete(id);
+  }
+  for (const id of fresh) {
+    const card = cards.get(id);
+    if (card) {
+      card.classList.remove("is-new");
+      // Restart the arrival highlight on the next frame.
+      void card.offsetWidth;
+      card.classList.add("is-new");
+    }
+  }
+
+  const current = q ? byQuestion.get(q.id) || [] : [];
+  reconcile(ui.currentAnswers, current);
+  ui.answersEmpty.hidden = current.length > 0;
+
+  let others = 0;
+  for (const [questionId, group] of groups) {
+    const isCurrent = Boolean(q && q.id === questionId);
+    const list = isCurrent ? [] : byQuestion.get(questionId) || [];
+    group.details.hidden = isCurrent;
+    if (!isCurrent) others += 1;
+    reconcile(group.list, list);
+    group.empty.hidden = list.length > 0;
+    const n = isCurrent ? 0 : list.length;
+    setText(group.countTag, plural(n, "answer"));
+  }
+  ui.otherSection.hidden = others === 0 || model.workshop.phase === "lobby";
+}
+
+function answeredNow() {
+  const q = currentQuestion();
+  const ids = new Set();
+  if (!q) return ids;
+  for (const answer of model.answers.values()) {
+    if (answer.question_id === q.id) ids.add(answer.participant_id);
+  }
+  return ids;
+}
+
+function renderParticipants() {
+  const answered = answeredNow();
+  const q = currentQuestion();
+  const list = Array.from(model.participants.values()).sort((a, b) => a.id - b.id);
+  const nodes = list.map((p) => {
+    let item = people.get(p.id);
+    if (!item) {
+      const dot = el("span", { className: "presence-dot", attrs: { "aria-hidden": "true" } });
+      const name = el("span", { className: "participant-name" });
+      const presence = el("span", { className: "participant-presence" });
+      const done = el("span", { className: "participant-answered", attrs: { title: "Answered this question" } }, [
+        el("span", { text: "✓", attrs: { "aria-hidden": "true" } }),
+        el("span", { className: "visually-hidden", text: "answered" }),
+      ]);
+      item = el("li", { className: "participant", data: { participantId: p.id } }, [dot, name, presence, done]);
+      item.parts = { dot, name, presence, done };
+      people.set(p.id, item);
+    }
+    const { dot, name, presence, done } = item.parts;
+    setText(name, p.name);
+    name.classList.toggle("is-anonymous", p.anonymous);
+    dot.classList.toggle("is-online", p.connected);
+    setText(presence, p.connected ? "online" : "offline");
+    item.dataset.connected = String(p.connected);
+    done.hidden = !(q && answered.has(p.id));
+    return item;
+  });
+  reconcile(ui.participantList, nodes);
+  ui.participantsEmpty.hidden = nodes.length > 0;
+}
+
+function renderCounts() {
+  const joined = model.participants.size;
+  const online = Array.from(model.participants.values()).filter((p) => p.connected).length;
+  setText(ui.participantSummary, `${joined} joined · ${online} online`);
+  setText(ui.lobbyCount, joined === 1 ? "1 person has joined" : `${joined} people have joined`);
+
+  const q = currentQuestion();
+  if (!q) {
+    setText(ui.answeredSummary, "");
+    return;
+  }
+  const c = model.counts && model.counts.question_id === q.id ? model.counts : null;
+  const answeredPeople = c ? c.answered : answeredNow().size;
+  const totalPeople = c ? c.participants : joined;
+  let answers = c ? c.answers : 0;
+  if (!c) for (const a of model.answers.values()) if (a.question_id === q.id) answers += 1;
+  setText(
+    ui.answeredSummary,
+    `${answeredPeople} of ${plural(totalPeople, "participant")} answered · ${plural(answers, "answer")}`,
+  );
+}
+
+// ------------------------------------------------------------------ actions
+
+async function act(button, errorNode, event, payload = {}) {
+  if (busy.has(button)) return null;
+  busy.add(button);
+  button.setAttribute("aria-busy", "true");
+  button.disabled = true;
+  clearError(errorNode);
+  const ack = await live.request(event, payload);
+  busy.delete(button);
+  button.removeAttribute("aria-busy");
+  button.disabled = false;
+  if (!ack.ok) showError(errorNode, ack.error.message);
+  render();
+  return ack;
+}
+
+function start() {
+  return act(ui.start, ui.navError, "workshop:start");
+}
+
+function next() {
+  return act(ui.next, ui.navError, "workshop:next");
+}
+
+function previous() {
+  return act(ui.previous, ui.navError, "workshop:previous");
+}
+
+function goto(position, button) {
+  clearError(ui.navError);
+  return act(button, ui.gotoError, "workshop:goto", { position });
+}
+
+function toggleAnswering() {
+  // Reopening after the time ran out also drops the spent timer (the server does it).
+  return act(ui.answering, ui.answeringError, "answering:set", { open: !accepting() });
+}
+
+function toggleReveal() {
+  const q = currentQuestion();
+  if (!q) return null;
+  return act(ui.reveal, ui.revealError, "answers:reveal", { revealed: !q.revealed });
+}
+
+async function toggleHidden(answerId, button, errorNode) {
+  const answer = model.answers.get(answerId);
+  if (!answer) return;
+  const ack = await act(button, errorNode, "answer:hide", { answer_id: answerId, hidden: !answer.hidden });
+  if (ack && ack.ok) {
+    const known = model.answers.get(answerId);
+    if (known) known.hidden = ack.hidden;
+    render();
+  }
+}
+
+ui.start.addEventListener("click", start);
+ui.next.addEventListener("click", next);
+ui.previous.addEventListener("click", previous);
+ui.answering.addEventListener("click", toggleAnswering);
+ui.reveal.addEventListener("click", toggleReveal);
+
+for (const preset of ui.timerPresets) {
+  preset.addEventListener("click", async () => {
+    const seconds = Number(preset.dataset.seconds);
+    const ack = await act(preset, ui.timerError, "timer:start", { seconds });
+    if (ack && ack.ok) announce(`Timer started: ${spokenDuration(seconds)}.`);
+  });
+}
+
+ui.timerStop.addEventListener("click", async () => {
+  const ack = await act(ui.timerStop, ui.timerError, "timer:stop");
+  if (ack && ack.ok) announce("Timer stopped.");
+});
+
+// End: an inline confirmation, with the safe choice focused second.
+function openEndConfirm() {
+  clearError(ui.endError);
+  ui.endConfirm.hidden = false;
+  ui.end.setAttribute("aria-expanded", "true");
+  ui.endConfirmNo.focus();
+}
+
+function closeEndConfirm() {
+  ui.endConfirm.hidden = true;
+  ui.end.setAttribute("aria-expanded", "false");
+  clearError(ui.endError);
+  ui.end.focus();
+}
+
+ui.end.addEventListener("click", () => (ui.endConfirm.hidden ? openEndConfirm() : closeEndConfirm()));
+ui.endConfirmNo.addEventListener("click", closeEndConfirm);
+ui.endConfirm.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") closeEndConfirm();
+});
+ui.endConfirmYes.addEventListener("click", async () => {
+  const ack = await act(ui.endConfirmYes, ui.endError, "workshop:end");
+  if (ack && ack.ok) {
+    ui.endConfirm.hidden = true;
+    render();
+  }
+});
+
+// Copy the join link, where the browser allows it (secure contexts only).
+if (ui.copyLink) {
+  if (navigator.clipboard && window.isSecureContext) {
+    ui.copyLink.hidden = false;
+    const label = ui.copyLink.textContent;
+    ui.copyLink.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(ui.copyLink.dataset.copy);
+        setText(ui.copyLink, "Copied");
+        announce("Join link copied.");
+      } catch {
+        setText(ui.copyLink, "Copy failed");
+      }
+      setTimeout(() => setText(ui.copyLink, label), 2000);
+    });
+  }
+}
+
+// Keyboard shortcuts: → or N next, ← or P previous, R reveal. Never while typing.
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event)) return;
+  const w = model.workshop;
+  if (!w) return;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  let handled = true;
+  if (key === "ArrowRight" || key === "n") {
+    if (w.phase === "lobby") start();
+    else if (w.phase === "questions" && !ui.next.disabled) next();
+    else handled = false;
+  } else if (key === "ArrowLeft" || key === "p") {
+    if (w.phase === "questions" && !ui.previous.disabled) previous();
+    else handled = false;
+  } else if (key === "r") {
+    if (currentQuestion()) toggleReveal();
+    else handled = false;
+  } else {
+    handled = false;
+  }
+  if (handled) event.preventDefault();
+});

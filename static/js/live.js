@@ -1,0 +1,419 @@
+// The socket helper every audience uses: connect, join on every (re)connect,
+// request/acknowledge with a timeout, a server-synchronised clock, countdowns,
+// a connection indicator and screen-reader announcements.
+//
+// All text that reaches the page goes through textContent: answers, names and
+// titles are typed by people and are never parsed as HTML.
+
+const STATUS_TEXT = {
+  connecting: "Connecting…",
+  connected: "Connected",
+  reconnecting: "Reconnecting…",
+  offline: "Offline",
+  failed: "Not connected",
+};
+
+const DEFAULT_TIMEOUT_MS = 8000;
+const JOIN_RETRY_MS = 3000;
+
+/** Return the element with this id; fail loudly if a template lost it. */
+export function byId(id) {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`Missing element #${id}`);
+  return found;
+}
+
+/**
+ * Build an element: el("li", {className: "card", text: answer.text, data: {answerId: 3}}, children).
+ * Text is always set with textContent.
+ */
+export function el(tag, options = {}, children = []) {
+  const node = document.createElement(tag);
+  const { className, text, attrs, data } = options;
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (attrs) {
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === false || value === null || value === undefined) continue;
+      node.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  if (data) {
+    for (const [name, value] of Object.entries(data)) node.dataset[name] = String(value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+/** Set an element's text only when it changed, so live regions do not repeat themselves. */
+export function setText(node, text) {
+  const value = text === null || text === undefined ? "" : String(text);
+  if (node.textContent !== value) node.textContent = value;
+}
+
+/** Show an error message next to the control that caused it. */
+export function showError(node, message) {
+  setText(node, message || "");
+  node.hidden = !message;
+}
+
+export function clearError(node) {
+  showError(node, "");
+}
+
+/** Return "n thing" or "n things". */
+export function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** Return a new client key for an answer, so a retried send is stored once. */
+export function newClientKey() {
+  if (globalThis.crypto && typeof globalThis.crypto.randomUUID === "function") {
+    return globalThis.crypto.randomUUID();
+  }
+  const bytes = new Uint8Array(16);
+  if (globalThis.crypto && globalThis.crypto.getRandomValues) {
+    globalThis.crypto.getRandomValues(bytes);
+  } else {
+    for (let i = 0; i < bytes.length; i += 1) bytes[i] = Math.floor(Math.random() * 256);
+  }
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** True when a key press is meant for a text field, not for a page shortcut. */
+export function isTyping(event) {
+  const target = event.target;
+  if (!(target instanceof Element)) return false;
+  if (target.isContentEditable) return true;
+  return Boolean(target.closest("input, textarea, select, [contenteditable]"));
+}
+
+// ---------------------------------------------------------------- announcements
+
+let announceTimer = null;
+
+/** Say something to screen readers through the page's polite live region. */
+export function announce(message) {
+  const region = document.getElementById("announcer");
+  if (!region || !message) return;
+  // Clearing first makes a repeated message be read again.
+  region.textContent = "";
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => {
+    region.textContent = message;
+  }, 60);
+}
+
+// ---------------------------------------------------------------- clock and timers
+
+/** The server's clock, as seen from this device: offset = server_time - Date.now(). */
+export class Clock {
+  constructor() {
+    this.offset = 0;
+  }
+
+  sync(serverTime) {
+    if (typeof serverTime === "number" && Number.isFinite(serverTime)) {
+      this.offset = serverTime - Date.now();
+    }
+  }
+
+  now() {
+    return Date.now() + this.offset;
+  }
+
+  /** Milliseconds until a server-clock moment (negative once it passed). */
+  until(serverMoment) {
+    return serverMoment - this.now();
+  }
+}
+
+/** Format milliseconds left as m:ss (rounded up, so 0:00 means the time is up). */
+export function formatClock(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
+  return `${minutes}:${String(seconds).padStart(2, "0")}`;
+}
+
+/** Words for a screen reader: "2 minutes", "1 minute 30 seconds", "10 seconds". */
+export function spokenDuration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  const minutes = Math.floor(s / 60);
+  const rest = s % 60;
+  const parts = [];
+  if (minutes) parts.push(plural(minutes, "minute"));
+  if (rest || !minutes) parts.push(plural(rest, "second"));
+  return parts.join(" ");
+}
+
+const MILESTONES = [60, 30, 10];
+
+/**
+ * A countdown to a server `Timer` ({ends_at, seconds}) or null.
+ *
+ * onTick(msLeft | null) runs about four times a second (null: no timer);
+ * onMilestone(secondsLeft) runs once at 1 minute, 30 and 10 seconds left;
+ * onEnd() runs once when the time is up.
+ */
+export function createCountdown(clock, { onTick, onMilestone, onEnd } = {}) {
+  let interval = null;
+  let endsAt = null;
+  let finished = false;
+  let passed = new Set();
+
+  function stopInterval() {
+    if (interval !== null) clearInterval(interval);
+    interval = null;
+  }
+
+  function tick() {
+    if (endsAt === null) return;
+    const left = clock.until(endsAt);
+    if (left <= 0) {
+      stopInterval();
+      if (onTick) onTick(0);
+      if (!finished) {
+        finished = true;
+        if (onEnd) onEnd();
+      }
+      return;
+    }
+    const secondsLeft = Math.ceil(left / 1000);
+    for (const mark of MILESTONES) {
+      if (secondsLeft <= mark && !passed.has(mark)) {
+        passed.add(mark);
+        // Only announce the mark we are actually at, not ones skipped on start.
+        if (secondsLeft > mark - 2 && onMilestone) onMilestone(mark);
+      }
+    }
+    if (onTick) onTick(left);
+  }
+
+  return {
+    /** Follow a new timer (or none); the same timer again changes nothing. */
+    set(timer) {
+      const next = timer && typeof timer.ends_at === "number" ? timer.ends_at : null;
+      if (next === endsAt) {
+        if (!finished) tick();
+        return;
+      }
+      stopInterval();
+      endsAt = next;
+      finished = false;
+      passed = new Set();
+      if (endsAt === null) {
+        if (onTick) onTick(null);
+        return;
+      }
+      // Milestones already behind us when the timer is first seen stay quiet.
+      const secondsLeft = Math.ceil(clock.until(endsAt) / 1000);
+      for (const mark of MILESTONES) if (secondsLeft <= mark) passed.add(mark);
+      if (clock.until(endsAt) <= 0) finished = true;
+      tick();
+      interval = setInterval(tick, 250);
+    },
+    /** Milliseconds left, 0 once the time is up, or null without a timer. */
+    left() {
+      return endsAt === null ? null : Math.max(0, clock.until(endsAt));
+    },
+    expired() {
+      return endsAt !== null && clock.until(endsAt) <= 0;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- the connection
+
+function failure(code, message) {
+  return { ok: false, error: { code, message } };
+}
+
+const OFFLINE = () =>
+  failure("offline", "You are not connected right now. Wait for the connection to come back.");
+const TIMEOUT = () =>
+  failure("timeout", "The server did not answer in time. Check the connection and try again.");
+
+/**
+ * Connect to the server and stay joined.
+ *
+ * joinEvent/joinPayload: the audience's join, sent on every connect, on every
+ * reconnect and when the page becomes visible again.
+ * onJoined(ack): called with each successful join acknowledgement (a snapshot).
+ * onJoinFailed(error): the server refused the join ({code, message}).
+ * onStatus(state): "connecting" | "connected" | "reconnecting" | "offline" | "failed".
+ */
+export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, onStatus }) {
+  const clock = new Clock();
+  const pill = document.getElementById("connection-status");
+  const pillText = document.getElementById("connection-status-text");
+  let status = "connecting";
+  let joined = false;
+  let joinSeq = 0;
+  let appliedSeq = 0;
+  let retryTimer = null;
+  // Newest snapshot applied, by the server's clock: an older one never overwrites it.
+  let lastSnapshotAt = -Infinity;
+  // Events that arrive while a join is in flight are replayed after its snapshot.
+  let early = [];
+  const handlers = new Map();
+
+  function fresh(state) {
+    const at = state && state.workshop ? state.workshop.server_time : null;
+    if (typeof at !== "number") return true;
+    if (at < lastSnapshotAt) return false;
+    lastSnapshotAt = at;
+    return true;
+  }
+
+  function dispatch(event, payload) {
+    const handler = handlers.get(event);
+    if (handler) handler(payload);
+  }
+
+  function setStatus(next) {
+    if (next === status && pill && pill.dataset.state === next) return;
+    status = next;
+    if (pill) pill.dataset.state = next;
+    if (pillText) setText(pillText, STATUS_TEXT[next] || next);
+    document.body.dataset.connection = next;
+    if (onStatus) onStatus(next);
+  }
+
+  if (typeof globalThis.io !== "function") {
+    setStatus("failed");
+    if (onJoinFailed) {
+      onJoinFailed({ code: "client_missing", message: "The live connection could not load. Reload the page." });
+    }
+    return {
+      clock,
+      socket: null,
+      on() {},
+      request: async () => OFFLINE(),
+      isJoined: () => false,
+      resync() {},
+    };
+  }
+
+  const socket = globalThis.io({ reconnectionDelayMax: 5000 });
+
+  function emitWithTimeout(event, payload, timeout) {
+    return new Promise((resolve) => {
+      socket.timeout(timeout).emit(event, payload, (err, ack) => {
+        if (err) resolve(TIMEOUT());
+        else if (!ack || typeof ack !== "object") resolve(failure("server_error", "Something went wrong; try again."));
+        else resolve(ack);
+      });
+    });
+  }
+
+  /** Send an event once joined and resolve with its acknowledgement (never rejects). */
+  function request(event, payload = {}, { timeout = DEFAULT_TIMEOUT_MS } = {}) {
+    // Not queued while offline: a facilitator's click must not replay minutes later.
+    if (!socket.connected || !joined) return Promise.resolve(OFFLINE());
+    return emitWithTimeout(event, payload, timeout);
+  }
+
+  async function join() {
+    if (!socket.connected) return;
+    clearTimeout(retryTimer);
+    const seq = ++joinSeq;
+    const ack = await emitWithTimeout(joinEvent, joinPayload, 10000);
+    if (seq < appliedSeq) return;
+    if (ack.ok) {
+      appliedSeq = seq;
+      if (ack.state && ack.state.workshop) clock.sync(ack.state.workshop.server_time);
+      joined = true;
+      setStatus("connected");
+      // A `state` newer than this snapshot may already have arrived; it wins.
+      ack.stale = ack.state ? !fresh(ack.state) : false;
+      if (onJoined) onJoined(ack);
+      const replay = early;
+      early = [];
+      for (const [event, payload] of replay) dispatch(event, payload);
+      return;
+    }
+    if (ack.error.code === "timeout" || ack.error.code === "server_error") {
+      // A slow or failed join is tried again while the socket stays up.
+      retryTimer = setTimeout(join, JOIN_RETRY_MS);
+      return;
+    }
+    joined = false;
+    setStatus("failed");
+    if (onJoinFailed) onJoinFailed(ack.error);
+  }
+
+  socket.on("connect", () => {
+    joined = false;
+    early = [];
+    join();
+  });
+
+  socket.on("disconnect", (reason) => {
+    joined = false;
+    setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+    // The server closed the socket on purpose; come back anyway, the join decides.
+    if (reason === "io server disconnect") socket.connect();
+  });
+
+  socket.on("connect_error", () => {
+    if (status === "failed") return;
+    setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+    if (!socket.active) setTimeout(() => socket.connect(), JOIN_RETRY_MS);
+  });
+
+  socket.io.on("reconnect_attempt", () => {
+    if (status !== "failed") setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+  });
+
+  window.addEventListener("offline", () => {
+    if (!socket.connected) setStatus("offline");
+  });
+
+  window.addEventListener("online", () => {
+    if (!socket.connected) {
+      setStatus("reconnecting");
+      socket.connect();
+    }
+  });
+
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") return;
+    // A phone that slept may have missed events: take a fresh snapshot.
+    if (socket.connected) join();
+    else if (!socket.active) socket.connect();
+  });
+
+  return {
+    clock,
+    socket,
+    /**
+     * Listen to a server event. A `state` older than the last snapshot is
+     * dropped and keeps the clock in step; deltas that arrive before the join's
+     * snapshot are held and replayed after it (handlers deduplicate by id).
+     */
+    on(event, handler) {
+      if (event === "state") {
+        handlers.set(event, (state) => {
+          if (!fresh(state)) return;
+          clock.sync(state.workshop.server_time);
+          handler(state);
+        });
+      } else {
+        handlers.set(event, handler);
+      }
+      socket.on(event, (payload) => {
+        if (!joined && event !== "state") {
+          early.push([event, payload]);
+          return;
+        }
+        dispatch(event, payload);
+      });
+    },
+    request,
+    isJoined: () => joined && socket.connected,
+    resync: join,
+  };
+}

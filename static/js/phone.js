@@ -1,0 +1,770 @@
+// A participant's phone: the lobby, one question at a time, and the person's
+// own answers with their status. Nobody else's answers ever reach a phone.
+//
+// Every answer carries a client key. It waits in localStorage until the server
+// acknowledges it, so an answer typed in a dead spot is sent when the
+// connection returns, and a retry is stored once.
+
+import {
+  announce,
+  byId,
+  clearError,
+  connectLive,
+  createCountdown,
+  el,
+  formatClock,
+  newClientKey,
+  setText,
+  showError,
+  spokenDuration,
+} from "./live.js";
+
+const body = document.body;
+const workshopId = Number(body.dataset.workshopId);
+const personId = Number(body.dataset.personId);
+const MAX = Number(body.dataset.answerMax) || 1000;
+const RETRY_MS = 5000;
+// Not worth retrying: the server will give the same answer again.
+const RETRYABLE = new Set(["offline", "timeout", "server_error"]);
+
+const ui = {
+  connecting: byId("phone-connecting"),
+  lobby: byId("phone-lobby"),
+  question: byId("phone-question"),
+  ended: byId("phone-ended"),
+  error: byId("phone-error"),
+  errorText: byId("phone-error-text"),
+  meName: byId("me-name"),
+  section: byId("q-section"),
+  number: byId("q-number"),
+  prompt: byId("q-prompt"),
+  hint: byId("q-hint"),
+  timer: byId("phone-timer"),
+  timerText: byId("phone-timer-text"),
+  closed: byId("closed-notice"),
+  closedTitle: byId("closed-title"),
+  closedText: byId("closed-text"),
+  form: byId("answer-form"),
+  text: byId("answer-text"),
+  counter: byId("answer-counter"),
+  answerError: byId("answer-error"),
+  send: byId("send-answer"),
+  sendLabel: byId("send-label"),
+  list: byId("my-answers"),
+  listEmpty: byId("my-answers-empty"),
+  listCount: byId("my-answers-count"),
+  listTitle: byId("my-answers-title"),
+  sendStatus: byId("send-status"),
+};
+
+// ------------------------------------------------------------------ storage
+
+const prefix = `workshop:${workshopId}:p${personId}`;
+
+function load(key, fallback) {
+  try {
+    const raw = window.localStorage.getItem(`${prefix}:${key}`);
+    return raw === null ? fallback : JSON.parse(raw);
+  } catch {
+    return fallback;
+  }
+}
+
+function store(key, value) {
+  try {
+    if (value === null) window.localStorage.removeItem(`${prefix}:${key}`);
+    else window.localStorage.setItem(`${prefix}:${key}`, JSON.stringify(value));
+  } catch {
+    // Private mode or a full disk: the page still works, only without the safety net.
+  }
+}
+
+// ------------------------------------------------------------------ the model
+
+const model = {
+  workshop: null,
+  question: null,
+  me: null,
+  // OwnAnswer by id, as the server stored them.
+  saved: new Map(),
+  // Sent or waiting to be sent: {client_key, question_id, text}. Kept until acknowledged.
+  outbox: (load("outbox", []) || []).filter((e) => e && e.client_key && e.question_id && typeof e.text === "string"),
+  // Refused for good (e.g. answering closed): shown with the reason until removed.
+  refused: new Map(),
+  inflight: new Set(),
+  // Per saved answer: {mode: "edit" | "confirm-delete", draft, busy, error}.
+  local: new Map(),
+};
+
+let accepting = false;
+let questionShown = null;
+
+function saveOutbox() {
+  store("outbox", model.outbox.length ? model.outbox : null);
+}
+
+// ------------------------------------------------------------------ connection
+
+const live = connectLive({
+  joinEvent: "phone:join",
+  joinPayload: { workshop_id: workshopId },
+  onJoined(ack) {
+    model.me = ack.me;
+    model.saved = new Map((ack.answers || []).map((a) => [a.id, a]));
+    // Anything the server already has (an ack lost on the way) leaves the outbox.
+    const stored = new Set((ack.answers || []).map((a) => a.client_key).filter(Boolean));
+    model.outbox = model.outbox.filter((e) => !stored.has(e.client_key));
+    saveOutbox();
+    ui.error.hidden = true;
+    if (!ack.stale) applyState(ack.state);
+    else render();
+    flush();
+  },
+  onJoinFailed(error) {
+    body.dataset.view = "error";
+    for (const section of [ui.connecting, ui.lobby, ui.question, ui.ended]) section.hidden = true;
+    ui.error.hidden = false;
+    setText(ui.errorText, error.message);
+  },
+  onStatus: () => renderAnswers(),
+});
+
+const countdown = createCountdown(live.clock, {
+  onTick: renderTimer,
+  onMilestone: (seconds) => announce(`${spokenDuration(seconds)} left.`),
+  onEnd: () => render(),
+});
+
+live.on("state", applyState);
+
+live.on("my_answer", (answer) => {
+  const known = model.saved.get(answer.id);
+  if (known && answer.updated_at < known.updated_at) return;
+  model.saved.set(answer.id, answer);
+  if (answer.client_key) {
+    model.outbox = model.outbox.filter((e) => e.client_key !== answer.client_key);
+    saveOutbox();
+  }
+  renderAnswers();
+});
+
+live.on("my_answer_removed", ({ id }) => {
+  model.saved.delete(id);
+  model.local.delete(id);
+  renderAnswers();
+});
+
+function applyState(state) {
+  if (!state || state.audience !== "phone") return;
+  model.workshop = state.workshop;
+  model.question = state.question;
+  render();
+}
+
+// ------------------------------------------------------------------ rendering
+
+function currentQuestion() {
+  const w = model.workshop;
+  return w && w.phase === "questions" ? model.question : null;
+}
+
+function render() {
+  const w = model.workshop;
+  if (!w) return;
+  const q = currentQuestion();
+  const view = w.phase === "ended" ? "ended" : q ? "question" : "lobby";
+  body.dataset.view = view;
+  ui.connecting.hidden = true;
+  ui.error.hidden = true;
+  ui.lobby.hidden = view !== "lobby";
+  ui.question.hidden = view !== "question";
+  ui.ended.hidden = view !== "ended";
+  if (model.me) setText(ui.meName, model.me.name);
+
+  countdown.set(q ? w.timer : null);
+  const wasAccepting = accepting;
+  accepting = Boolean(q && w.accepting && !countdown.expired());
+
+  if (q && questionShown !== q.id) {
+    const first = questionShown === null;
+    questionShown = q.id;
+    setText(ui.section, q.section_label);
+    setText(ui.number, `Question ${q.number} of ${q.total}`);
+    setText(ui.prompt, q.prompt);
+    setText(ui.hint, q.hint);
+    ui.hint.hidden = !q.hint;
+    model.local.clear();
+    ui.text.value = load(`draft:${q.id}`, "") || "";
+    clearError(ui.answerError);
+    // A bar behind the send button only while it floats over the page.
+const sendBar = byId("send-bar");
+if ("IntersectionObserver" in window) {
+  new IntersectionObserver(
+    ([entry]) => {
+      const stuck = entry.intersectionRatio < 1 && entry.boundingClientRect.top > 0;
+      sendBar.classList.toggle("is-stuck", stuck);
+    },
+    { threshold: [1] },
+  ).observe(sendBar);
+}
+
+updateCounter();
+    if (!first) window.scrollTo({ top: 0 });
+  } else if (!q) {
+    questionShown = null;
+  } else if (wasAccepting !== accepting) {
+    announce(accepting ? "Answering is open." : "Answering is closed.");
+  }
+  // Edits and deletions are only possible while answering is open.
+  if (!accepting) model.local.clear();
+  if (view === "ended" && ui.ended.dataset.announced !== "yes") {
+    ui.ended.dataset.announced = "yes";
+    announce("The workshop has ended. Thank you for taking part.");
+  }
+
+  renderTimer(countdown.left());
+  renderClosed();
+  renderAnswers();
+}
+
+function renderClosed() {
+  const w = model.workshop;
+  const q = currentQuestion();
+  if (!q) return;
+  const timeUp = Boolean(w.timer && countdown.expired());
+  ui.closed.hidden = accepting;
+  setText(ui.closedTitle, timeUp ? "Time's up" : "Answering is closed");
+  setText(
+    ui.closedText,
+    timeUp
+      ? "Answering is closed for this question. Look up to the big screen."
+      : "You can't send answers right now. The facilitator may open it again; your answers are saved.",
+  );
+  ui.text.disabled = !accepting;
+  ui.send.disabled = !accepting;
+  ui.question.dataset.accepting = String(accepting);
+  setText(ui.sendLabel, accepting ? "Send answer" : "Answering closed");
+}
+
+function renderTimer(left) {
+  // A countdown means nothing while the facilitator has closed answering.
+  const closedByHand = Boolean(model.workshop && !model.workshop.answering_open);
+  if (left === null || (left > 0 && closedByHand)) {
+    ui.timer.hidden = true;
+    ui.timer.dataset.state = "idle";
+    return;
+  }
+  ui.timer.hidden = false;
+  if (left <= 0) {
+    ui.timer.dataset.state = "done";
+    setText(ui.timerText, "Time's up");
+    return;
+  }
+  ui.timer.dataset.state = left <= 10000 ? "ending" : "running";
+  setText(ui.timerText, `${formatClock(left)} left`);
+}
+
+function length(text) {
+  return Array.from(text).length;
+}
+
+function updateCounter() {
+  const n = length(ui.text.value);
+  ui.counter.dataset.state = n > MAX ? "over" : n > MAX * 0.9 ? "near" : "ok";
+  setText(ui.counter, n > MAX ? `${n} / ${MAX} · ${n - MAX} too many` : `${n} / ${MAX}`);
+}
+
+/** Return a person-readable problem with this text, or null when it can be sent. */
+function problemWith(text) {
+  if (!text.trim()) return "Write something first.";
+  const n = length(text.trim());
+  if (n > MAX) return `Your answer is ${n - MAX} characters too long (the limit is ${MAX}).`;
+  return null;
+}
+
+// -------------------------------------------------------------- own answers
+
+/** Everything to show for the current question, newest first. */
+function entries() {
+  const q = currentQuestion();
+  if (!q) return [];
+  // Unsent and refused answers show whatever question they were for: the
+  // person must see what did not arrive, even after the room moved on.
+  const list = [];
+  for (const entry of model.outbox) list.push({ key: `k:${entry.client_key}`, pending: entry });
+  for (const [clientKey, entry] of model.refused) list.push({ key: `k:${clientKey}`, refused: entry });
+  list.reverse();
+  const saved = Array.from(model.saved.values())
+    .filter((a) => a.question_id === q.id)
+    .sort((a, b) => b.id - a.id)
+    .map((a) => ({ key: `a:${a.id}`, answer: a }));
+  return [...list, ...saved];
+}
+
+const items = new Map();
+
+function renderAnswers() {
+  const list = entries();
+  const nodes = list.map((entry) => {
+    let item = items.get(entry.key);
+    if (!item) {
+      item = el("li", { className: "my-answer" });
+      items.set(entry.key, item);
+    }
+    renderItem(item, entry);
+    return item;
+  });
+  const keep = new Set(list.map((e) => e.key));
+  for (const key of Array.from(items.keys())) if (!keep.has(key)) items.delete(key);
+
+  let cursor = ui.list.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) {
+      cursor = cursor.nextElementSibling;
+      continue;
+    }
+    ui.list.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextElementSibling;
+    cursor.remove();
+    cursor = next;
+  }
+  const savedCount = list.filter((e) => e.answer).length;
+  setText(ui.listCount, String(savedCount));
+  ui.listEmpty.hidden = list.length > 0;
+  renderSendStatus();
+}
+
+let lastSavedAt = 0;
+
+/** A line under the send button, so the outcome of a send is visible where the thumb is. */
+function renderSendStatus() {
+  const waiting = model.outbox.length;
+  let state = "idle";
+  let text = "";
+  if (model.inflight.size) {
+    state = "sending";
+    text = "Sending…";
+  } else if (waiting) {
+    state = "waiting";
+    const what = waiting === 1 ? "1 answer is" : `${waiting} answers are`;
+    text = live.isJoined()
+      ? `${what} waiting to be sent. Trying again…`
+      : `Waiting for connection: ${what} kept on this phone and will be sent automatically.`;
+  } else if (Date.now() - lastSavedAt < 2500) {
+    state = "saved";
+    text = "Saved ✓";
+  }
+  ui.sendStatus.dataset.state = state;
+  setText(ui.sendStatus, text);
+}
+
+function statusOf(entry) {
+  if (entry.answer) {
+    const local = model.local.get(entry.answer.id);
+    if (local && local.busy) return { state: "sending", text: local.busy };
+    return { state: "saved", text: "Saved" };
+  }
+  if (entry.refused) return { state: "error", text: entry.refused.error };
+  const key = entry.pending.client_key;
+  if (model.inflight.has(key)) return { state: "sending", text: "Sending…" };
+  return { state: "waiting", text: "Waiting for connection" };
+}
+
+function renderItem(item, entry) {
+  const answer = entry.answer;
+  const local = answer ? model.local.get(answer.id) : null;
+  const mode = local && local.mode ? local.mode : "view";
+  const status = statusOf(entry);
+  const text = answer ? answer.text : (entry.pending || entry.refused).text;
+  // Rebuilt only when its controls change; an edit box keeps its focus and caret.
+  const signature = mode === "view" ? `view|${status.state}|${accepting}` : mode;
+
+  item.dataset.status = status.state;
+  if (answer) {
+    item.dataset.answerId = String(answer.id);
+    if (answer.client_key) item.dataset.clientKey = answer.client_key;
+  } else {
+    item.dataset.clientKey = (entry.pending || entry.refused).client_key;
+    delete item.dataset.answerId;
+  }
+
+  if (item.dataset.signature !== signature || !item.parts) {
+    item.dataset.signature = signature;
+    buildItem(item, entry, mode, status);
+  }
+  const { textNode, statusText, statusLine, buttons } = item.parts;
+  if (textNode) setText(textNode, text);
+  setText(statusText, status.text);
+  if (statusLine.dataset.state !== status.state) {
+    statusLine.dataset.state = status.state;
+    statusLine.firstChild.replaceWith(statusIcon(status.state));
+  }
+  for (const button of buttons) button.disabled = Boolean(local && local.busy);
+  if (item.parts.error) showError(item.parts.error, local && local.error ? local.error : "");
+}
+
+function statusIcon(state) {
+  const paths = {
+    saved: "M5 10.5l3 3 7-7",
+    sending: "M10 3a7 7 0 1 0 7 7",
+    waiting: "M10 3a7 7 0 1 1 0 14a7 7 0 1 1 0-14M10 6.5v3.5l2.5 1.5",
+    error: "M10 5v6M10 14.5v.5",
+  };
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 20 20");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", "status-icon");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", paths[state] || paths.waiting);
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "2.2");
+  path.setAttribute("stroke-linecap", "round");
+  path.setAttribute("stroke-linejoin", "round");
+  svg.append(path);
+  return svg;
+}
+
+function buildItem(item, entry, mode, status) {
+  const answer = entry.answer;
+  const statusText = el("span", { className: "my-answer-status-text" });
+  const statusLine = el("p", { className: "my-answer-status", data: { state: status.state } }, [
+    statusIcon(status.state),
+    statusText,
+  ]);
+  const parts = { statusText, statusLine, textNode: null, error: null, buttons: [] };
+
+  if (mode === "edit") {
+    const local = model.local.get(answer.id);
+    const fieldId = `edit-${answer.id}`;
+    const errorId = `edit-error-${answer.id}`;
+    const area = el("textarea", {
+      className: "textarea edit-text",
+      attrs: { id: fieldId, rows: 3, "aria-describedby": errorId },
+    });
+    area.value = local.draft;
+    area.addEventListener("input", () => {
+      local.draft = area.value;
+    });
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") cancelEdit(answer.id);
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        saveEdit(answer.id);
+      }
+    });
+    const error = el("p", { className: "control-error", attrs: { id: errorId, role: "alert" } });
+    const save = el("button", { className: "btn btn-primary btn-edit-save", text: "Save", attrs: { type: "button" } });
+    const cancel = el("button", { className: "btn btn-edit-cancel", text: "Cancel", attrs: { type: "button" } });
+    save.addEventListener("click", () => saveEdit(answer.id));
+    cancel.addEventListener("click", () => cancelEdit(answer.id));
+    parts.buttons.push(save, cancel);
+    item.replaceChildren(
+      el("label", { className: "visually-hidden", text: "Edit your answer", attrs: { for: fieldId } }),
+      area,
+      error,
+      el("div", { className: "my-answer-actions" }, [save, cancel]),
+      statusLine,
+    );
+    parts.error = error;
+    item.parts = parts;
+    if (!local.focused) {
+      local.focused = true;
+      area.focus();
+    }
+    return;
+  }
+
+  const textNode = el("p", { className: "my-answer-text" });
+  parts.textNode = textNode;
+  const children = [textNode, statusLine];
+  const error = el("p", { className: "control-error", attrs: { role: "alert" } });
+  parts.error = error;
+
+  if (answer && mode === "confirm-delete") {
+    const yes = el("button", { className: "btn btn-danger btn-delete-confirm", text: "Delete", attrs: { type: "button" } });
+    const no = el("button", { className: "btn btn-delete-cancel", text: "Keep", attrs: { type: "button" } });
+    parts.buttons.push(yes, no);
+    yes.addEventListener("click", () => removeAnswer(answer.id));
+    no.addEventListener("click", () => {
+      model.local.delete(answer.id);
+      renderAnswers();
+      focusIn(answer.id, ".btn-delete");
+    });
+    children.push(
+      el("div", { className: "my-answer-confirm", attrs: { role: "group", "aria-label": "Delete this answer?" } }, [
+        el("p", { text: "Delete this answer?" }),
+        el("div", { className: "my-answer-actions" }, [yes, no]),
+      ]),
+    );
+    children.push(error);
+    item.replaceChildren(...children);
+    item.parts = parts;
+    const local = model.local.get(answer.id);
+    if (!local.focused) {
+      local.focused = true;
+      no.focus();
+    }
+    return;
+  }
+
+  if (answer && accepting && status.state === "saved") {
+    const edit = el("button", { className: "btn btn-sm btn-edit", text: "Edit", attrs: { type: "button" } });
+    const del = el("button", { className: "btn btn-sm btn-ghost btn-delete", text: "Delete", attrs: { type: "button" } });
+    edit.addEventListener("click", () => startEdit(answer.id));
+    del.addEventListener("click", () => {
+      model.local.set(answer.id, { mode: "confirm-delete" });
+      renderAnswers();
+    });
+    children.push(el("div", { className: "my-answer-actions" }, [edit, del]));
+  }
+
+  if (entry.refused) {
+    const key = entry.refused.client_key;
+    const actions = [];
+    const q = currentQuestion();
+    if (accepting && q && q.id === entry.refused.question_id) {
+      const retry = el("button", { className: "btn btn-sm btn-retry", text: "Try again", attrs: { type: "button" } });
+      retry.addEventListener("click", () => {
+        const again = model.refused.get(key);
+        model.refused.delete(key);
+        model.outbox.push({ client_key: key, question_id: again.question_id, text: again.text });
+        saveOutbox();
+        renderAnswers();
+        flush();
+      });
+      actions.push(retry);
+    }
+    const dismiss = el("button", { className: "btn btn-sm btn-ghost btn-dismiss", text: "Remove", attrs: { type: "button" } });
+    dismiss.addEventListener("click", () => {
+      model.refused.delete(key);
+      renderAnswers();
+      ui.text.focus();
+    });
+    actions.push(dismiss);
+    children.push(el("div", { className: "my-answer-actions" }, actions));
+  }
+
+  children.push(error);
+  item.replaceChildren(...children);
+  item.parts = parts;
+}
+
+function focusIn(answerId, selector) {
+  const item = items.get(`a:${answerId}`);
+  const target = item ? item.querySelector(selector) : null;
+  if (target) target.focus();
+}
+
+// ------------------------------------------------------------------ sending
+
+let flushing = false;
+
+/** Send what waits in the outbox, one at a time, while joined. */
+async function flush() {
+  if (flushing) return;
+  flushing = true;
+  try {
+    while (live.isJoined()) {
+      const entry = model.outbox.find((e) => !model.inflight.has(e.client_key));
+      if (!entry) break;
+      model.inflight.add(entry.client_key);
+      renderAnswers();
+      const ack = await live.request(
+        "answer:submit",
+        { question_id: entry.question_id, text: entry.text, client_key: entry.client_key },
+        { timeout: 10000 },
+      );
+      model.inflight.delete(entry.client_key);
+      if (ack.ok) {
+        model.outbox = model.outbox.filter((e) => e.client_key !== entry.client_key);
+        model.saved.set(ack.answer.id, ack.answer);
+        saveOutbox();
+        lastSavedAt = Date.now();
+        setTimeout(renderSendStatus, 2600);
+        announce("Answer saved.");
+      } else if (RETRYABLE.has(ack.error.code)) {
+        // Kept in the outbox with the same key: the retry is stored once.
+        renderAnswers();
+        break;
+      } else {
+        model.outbox = model.outbox.filter((e) => e.client_key !== entry.client_key);
+        model.refused.set(entry.client_key, { ...entry, error: `Not sent: ${ack.error.message}` });
+        saveOutbox();
+        announce(`Not sent: ${ack.error.message}`);
+      }
+      renderAnswers();
+    }
+  } finally {
+    flushing = false;
+    renderAnswers();
+  }
+}
+
+setInterval(() => {
+  if (model.outbox.length && live.isJoined()) flush();
+}, RETRY_MS);
+
+ui.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const q = currentQuestion();
+  if (!q) return;
+  if (!accepting) {
+    showError(ui.answerError, "Answering is closed for this question.");
+    return;
+  }
+  const text = ui.text.value;
+  const problem = problemWith(text);
+  if (problem) {
+    showError(ui.answerError, problem);
+    ui.text.setAttribute("aria-invalid", "true");
+    ui.text.focus();
+    return;
+  }
+  clearError(ui.answerError);
+  ui.text.removeAttribute("aria-invalid");
+  model.outbox.push({ client_key: newClientKey(), question_id: q.id, text: text.trim() });
+  saveOutbox();
+  ui.text.value = "";
+  store(`draft:${q.id}`, null);
+  // A bar behind the send button only while it floats over the page.
+const sendBar = byId("send-bar");
+if ("IntersectionObserver" in window) {
+  new IntersectionObserver(
+    ([entry]) => {
+      const stuck = entry.intersectionRatio < 1 && entry.boundingClientRect.top > 0;
+      sendBar.classList.toggle("is-stuck", stuck);
+    },
+    { threshold: [1] },
+  ).observe(sendBar);
+}
+
+updateCounter();
+  renderAnswers();
+  if (!live.isJoined()) announce("Saved on this phone. It will be sent when the connection is back.");
+  flush();
+});
+
+ui.text.addEventListener("input", () => {
+  // A bar behind the send button only while it floats over the page.
+const sendBar = byId("send-bar");
+if ("IntersectionObserver" in window) {
+  new IntersectionObserver(
+    ([entry]) => {
+      const stuck = entry.intersectionRatio < 1 && entry.boundingClientRect.top > 0;
+      sendBar.classList.toggle("is-stuck", stuck);
+    },
+    { threshold: [1] },
+  ).observe(sendBar);
+}
+
+updateCounter();
+  if (!ui.answerError.hidden && !problemWith(ui.text.value)) {
+    clearError(ui.answerError);
+    ui.text.removeAttribute("aria-invalid");
+  }
+  const q = currentQuestion();
+  if (q) store(`draft:${q.id}`, ui.text.value || null);
+});
+
+ui.text.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    ui.form.requestSubmit();
+  }
+});
+
+// ------------------------------------------------------------------ edit and delete
+
+function startEdit(answerId) {
+  const answer = model.saved.get(answerId);
+  if (!answer) return;
+  model.local.set(answerId, { mode: "edit", draft: answer.text, busy: null, error: null, focused: false });
+  renderAnswers();
+}
+
+function cancelEdit(answerId) {
+  model.local.delete(answerId);
+  renderAnswers();
+  focusIn(answerId, ".btn-edit");
+}
+
+async function saveEdit(answerId) {
+  const local = model.local.get(answerId);
+  if (!local || local.busy) return;
+  const problem = problemWith(local.draft);
+  if (problem) {
+    local.error = problem;
+    renderAnswers();
+    return;
+  }
+  local.error = null;
+  local.busy = "Saving…";
+  renderAnswers();
+  const ack = await live.request("answer:edit", { answer_id: answerId, text: local.draft.trim() });
+  local.busy = null;
+  if (ack.ok) {
+    model.saved.set(ack.answer.id, ack.answer);
+    model.local.delete(answerId);
+    renderAnswers();
+    focusIn(answerId, ".btn-edit");
+    announce("Answer updated.");
+  } else {
+    local.error = ack.error.message;
+    renderAnswers();
+  }
+}
+
+async function removeAnswer(answerId) {
+  const local = model.local.get(answerId) || { mode: "confirm-delete" };
+  if (local.busy) return;
+  local.busy = "Deleting…";
+  local.error = null;
+  model.local.set(answerId, local);
+  renderAnswers();
+  const ack = await live.request("answer:delete", { answer_id: answerId });
+  local.busy = null;
+  if (ack.ok) {
+    model.saved.delete(answerId);
+    model.local.delete(answerId);
+    renderAnswers();
+    announce("Answer deleted.");
+    if (!ui.text.disabled) ui.text.focus();
+    else ui.listTitle.focus();
+  } else {
+    local.error = ack.error.message;
+    renderAnswers();
+  }
+}
+
+// ------------------------------------------------------------------ the keyboard on iOS
+
+// iOS keeps the layout viewport when the keyboard opens; lift the send bar by
+// the part of the screen the keyboard covers. (Android resizes the page itself.)
+if (window.visualViewport) {
+  const viewport = window.visualViewport;
+  const lift = () => {
+    const covered = Math.max(0, window.innerHeight - viewport.height - viewport.offsetTop);
+    document.documentElement.style.setProperty("--keyboard-offset", `${Math.round(covered)}px`);
+  };
+  viewport.addEventListener("resize", lift);
+  viewport.addEventListener("scroll", lift);
+}
+
+// A bar behind the send button only while it floats over the page.
+const sendBar = byId("send-bar");
+if ("IntersectionObserver" in window) {
+  new IntersectionObserver(
+    ([entry]) => {
+      const stuck = entry.intersectionRatio < 1 && entry.boundingClientRect.top > 0;
+      sendBar.classList.toggle("is-stuck", stuck);
+    },
+    { threshold: [1] },
+  ).observe(sendBar);
+}
+
+updateCounter();

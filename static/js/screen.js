@@ -1,0 +1,322 @@
+// The projector: read-only. It joins with its token and shows what the room
+// should see: the lobby, the current question, revealed answers, the end.
+//
+// `state` replaces everything; `answer`, `answer_removed` and `counts` update
+// in place (docs/protocol.md). Answers never carry an author here.
+
+import { announce, byId, connectLive, createCountdown, el, formatClock, plural, setText, spokenDuration } from "./live.js";
+
+const body = document.body;
+const token = body.dataset.token;
+
+const ui = {
+  lobby: byId("screen-lobby"),
+  question: byId("screen-question"),
+  ended: byId("screen-ended"),
+  message: byId("screen-message"),
+  messageText: byId("screen-message-text"),
+  lobbyCount: byId("lobby-count"),
+  section: byId("q-section"),
+  number: byId("q-number"),
+  prompt: byId("q-prompt"),
+  answerCount: byId("answer-count"),
+  answeringState: byId("answering-state"),
+  wall: byId("answer-wall"),
+  waiting: byId("answers-waiting"),
+  waitingText: byId("answers-waiting-text"),
+  timer: byId("screen-timer"),
+  timerLabel: byId("screen-timer-label"),
+  timerValue: byId("screen-timer-value"),
+};
+
+const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+const model = {
+  workshop: null,
+  question: null,
+  answers: new Map(),
+  counts: null,
+};
+
+// The wall: fixed columns; a new card goes to the shortest one, so nothing
+// already on screen moves when an answer arrives.
+const wall = {
+  questionId: null,
+  revealed: false,
+  columns: [],
+  cards: new Map(),
+};
+
+const live = connectLive({
+  joinEvent: "screen:join",
+  joinPayload: { token },
+  onJoined(ack) {
+    ui.message.hidden = true;
+    if (!ack.stale) applyState(ack.state);
+  },
+  onJoinFailed(error) {
+    body.dataset.view = "message";
+    ui.lobby.hidden = true;
+    ui.question.hidden = true;
+    ui.ended.hidden = true;
+    ui.message.hidden = false;
+    setText(ui.messageText, error.message);
+  },
+});
+
+const countdown = createCountdown(live.clock, {
+  onTick: renderTimer,
+  onMilestone: (seconds) => announce(`${spokenDuration(seconds)} left.`),
+  onEnd: () => {
+    announce("Time is up.");
+    renderStatus();
+  },
+});
+
+live.on("state", applyState);
+
+live.on("answer", ({ answer }) => {
+  const q = model.question;
+  if (!q || !q.revealed || answer.question_id !== q.id || answer.hidden) return;
+  const known = model.answers.get(answer.id);
+  if (known && answer.updated_at < known.updated_at) return;
+  model.answers.set(answer.id, answer);
+  renderWall();
+});
+
+live.on("answer_removed", ({ id }) => {
+  if (!model.answers.delete(id)) return;
+  renderWall();
+});
+
+live.on("counts", (counts) => {
+  model.counts = counts;
+  renderCounts();
+});
+
+function applyState(state) {
+  if (!state || state.audience !== "screen") return;
+  const before = model.question;
+  const beforePhase = model.workshop ? model.workshop.phase : null;
+  model.workshop = state.workshop;
+  model.question = state.question;
+  model.answers = new Map((state.answers || []).map((a) => [a.id, a]));
+  model.counts = state.counts;
+  render();
+  const q = model.question;
+  if (q && (!before || before.id !== q.id)) announce(`Question ${q.number} of ${q.total}.`);
+  if (state.workshop.phase === "ended" && beforePhase && beforePhase !== "ended") announce("The workshop has ended. Thank you.");
+}
+
+function render() {
+  const w = model.workshop;
+  if (!w) return;
+  const view = w.phase === "questions" && model.question ? "question" : w.phase === "ended" ? "ended" : "lobby";
+  body.dataset.view = view;
+  ui.lobby.hidden = view !== "lobby";
+  ui.question.hidden = view !== "question";
+  ui.ended.hidden = view !== "ended";
+
+  const q = model.question;
+  if (view === "question") {
+    setText(ui.section, q.section_label);
+    setText(ui.number, `Question ${q.number} of ${q.total}`);
+    setText(ui.prompt, q.prompt);
+    fitPrompt();
+  }
+  countdown.set(view === "question" ? w.timer : null);
+  renderTimer(countdown.left());
+  renderStatus();
+  renderCounts();
+  renderWall();
+}
+
+function accepting() {
+  const w = model.workshop;
+  return Boolean(w && w.accepting && !countdown.expired());
+}
+
+function renderStatus() {
+  const w = model.workshop;
+  if (!w || !model.question) return;
+  const open = accepting();
+  const timeUp = w.answering_open && !open;
+  ui.answeringState.dataset.state = open ? "open" : "closed";
+  setText(ui.answeringState, open ? "Answering open" : timeUp ? "Time's up" : "Answering closed");
+}
+
+function renderTimer(left) {
+  // A countdown means nothing while the facilitator has closed answering.
+  const closedByHand = Boolean(model.workshop && !model.workshop.answering_open);
+  if (left === null || (left > 0 && closedByHand)) {
+    ui.timer.hidden = true;
+    ui.timer.dataset.state = "idle";
+    return;
+  }
+  ui.timer.hidden = false;
+  if (left <= 0) {
+    ui.timer.dataset.state = "done";
+    setText(ui.timerLabel, "Time's up");
+    setText(ui.timerValue, "0:00");
+    return;
+  }
+  ui.timer.dataset.state = left <= 10000 ? "ending" : "running";
+  setText(ui.timerLabel, "Time left");
+  setText(ui.timerValue, formatClock(left));
+}
+
+function renderCounts() {
+  const c = model.counts;
+  const joined = c ? c.participants : 0;
+  setText(
+    ui.lobbyCount,
+    joined === 0 ? "Waiting for the first person to join" : joined === 1 ? "1 person has joined" : `${joined} people have joined`,
+  );
+  const q = model.question;
+  if (!q) return;
+  const current = c && c.question_id === q.id ? c : null;
+  const answers = current ? current.answers : 0;
+  const people = current ? current.answered : 0;
+  setText(
+    ui.answerCount,
+    answers === 0 ? "No answers yet" : `${plural(answers, "answer")} from ${plural(people, "person", "people")}`,
+  );
+}
+
+// Long prompts step down in size so they never push the answers off screen.
+function fitPrompt() {
+  const length = model.question ? model.question.prompt.length : 0;
+  ui.prompt.dataset.length = length > 120 ? "long" : length > 70 ? "medium" : "short";
+}
+
+// ------------------------------------------------------------------ the wall
+
+function columnCount() {
+  const width = ui.wall.clientWidth || window.innerWidth;
+  const sizes = { xs: 260, s: 300, m: 360, l: 420 };
+  const size = sizes[ui.wall.dataset.density] || sizes.l;
+  return Math.max(1, Math.min(6, Math.floor(width / size)));
+}
+
+const DENSITY_RANK = { l: 0, m: 1, s: 2, xs: 3 };
+
+function densityFor(count) {
+  if (count > 30) return "xs";
+  if (count > 16) return "s";
+  if (count > 6) return "m";
+  return "l";
+}
+
+function buildColumns() {
+  const n = columnCount();
+  wall.columns = Array.from({ length: n }, () => el("div", { className: "wall-column", attrs: { role: "presentation" } }));
+  ui.wall.replaceChildren(...wall.columns);
+  ui.wall.style.setProperty("--columns", String(n));
+}
+
+function shortestColumn() {
+  let best = wall.columns[0];
+  for (const column of wall.columns) {
+    if (column.offsetHeight < best.offsetHeight) best = column;
+  }
+  return best;
+}
+
+function cardFor(answer) {
+  let card = wall.cards.get(answer.id);
+  if (!card) {
+    card = el("div", { className: "wall-card", attrs: { role: "listitem" }, data: { answerId: answer.id } }, [
+      el("p", { className: "wall-card-text" }),
+    ]);
+    wall.cards.set(answer.id, card);
+  }
+  setText(card.firstChild, answer.text);
+  return card;
+}
+
+function animateIn(card, delay) {
+  if (reducedMotion.matches) return;
+  card.classList.add("is-arriving");
+  card.style.setProperty("--delay", `${delay}ms`);
+  card.addEventListener("animationend", () => card.classList.remove("is-arriving"), { once: true });
+}
+
+/** Lay out every card again (new question, reveal, resize, density change). */
+function relayout(animate) {
+  buildColumns();
+  const ordered = Array.from(model.answers.values()).sort((a, b) => a.id - b.id);
+  ordered.forEach((answer, index) => {
+    const card = cardFor(answer);
+    shortestColumn().append(card);
+    if (animate) animateIn(card, Math.min(index, 24) * 45);
+  });
+}
+
+/**
+ * Bring the wall in line with the model. A new or newly revealed question lays
+ * the cards out afresh; otherwise new cards arrive with a fade in the shortest
+ * column and the cards already on screen stay where they are.
+ */
+function renderWall() {
+  const q = model.question;
+  const revealed = Boolean(q && q.revealed);
+  ui.waiting.hidden = revealed && model.answers.size > 0;
+  setText(
+    ui.waitingText,
+    revealed ? "Answers appear here as they arrive." : "Answers appear here when the facilitator reveals them.",
+  );
+  ui.wall.hidden = !revealed;
+  ui.question.dataset.revealed = String(revealed);
+
+  if (!q || !revealed) {
+    wall.questionId = q ? q.id : null;
+    wall.revealed = false;
+    wall.cards.clear();
+    ui.wall.replaceChildren();
+    return;
+  }
+
+  const density = densityFor(model.answers.size);
+  const newQuestion = wall.questionId !== q.id || !wall.revealed;
+  // Cards only ever get smaller while a question is up: a removal never makes the wall jump back.
+  const denser = DENSITY_RANK[density] > DENSITY_RANK[ui.wall.dataset.density || "l"];
+  if (newQuestion || denser) {
+    wall.questionId = q.id;
+    wall.revealed = true;
+    for (const id of Array.from(wall.cards.keys())) if (!model.answers.has(id)) wall.cards.delete(id);
+    ui.wall.dataset.density = density;
+    relayout(newQuestion);
+    return;
+  }
+
+  // Same question, still revealed. A card that went (hidden or deleted) would
+  // leave a hole: close it up. Otherwise update in place and add what is new.
+  let removed = false;
+  for (const id of Array.from(wall.cards.keys())) {
+    if (!model.answers.has(id)) {
+      wall.cards.delete(id);
+      removed = true;
+    }
+  }
+  if (removed) {
+    relayout(false);
+    return;
+  }
+  const ordered = Array.from(model.answers.values()).sort((a, b) => a.id - b.id);
+  for (const answer of ordered) {
+    const isNew = !wall.cards.has(answer.id);
+    const card = cardFor(answer);
+    if (isNew) {
+      shortestColumn().append(card);
+      animateIn(card, 0);
+    }
+  }
+}
+
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (wall.revealed && wall.columns.length !== columnCount()) relayout(false);
+  }, 200);
+});
