@@ -8,11 +8,13 @@ import {
   byId,
   clearError,
   connectLive,
+  countdownState,
   createCountdown,
   el,
   formatClock,
   isTyping,
   plural,
+  reconcile,
   setText,
   showError,
   spokenDuration,
@@ -264,19 +266,9 @@ function renderWorkshop() {
 }
 
 function renderTimer(left) {
-  const q = currentQuestion();
-  if (left === null || !q) {
-    setText(ui.timerDisplay, "No timer");
-    ui.timerDisplay.dataset.state = "idle";
-    return;
-  }
-  if (left <= 0) {
-    setText(ui.timerDisplay, "Time's up");
-    ui.timerDisplay.dataset.state = "done";
-    return;
-  }
-  setText(ui.timerDisplay, formatClock(left));
-  ui.timerDisplay.dataset.state = left <= 10000 ? "ending" : "running";
+  const state = countdownState(currentQuestion() ? left : null);
+  setText(ui.timerDisplay, state === "idle" ? "No timer" : state === "done" ? "Time's up" : formatClock(left));
+  ui.timerDisplay.dataset.state = state;
 }
 
 function renderQuestionList() {
@@ -365,21 +357,25 @@ function cardFor(answer) {
   if (!card) {
     const text = el("p", { className: "answer-text" });
     const author = el("span", { className: "answer-author" });
+    // Quiet, and in words: the author changed the text (hiding does not count).
+    const edited = el("span", { className: "edited-mark", text: "(edited)" });
     const hiddenTag = el("span", { className: "tag tag-danger answer-hidden-tag", text: "Hidden" });
     const toggle = el("button", { className: "btn btn-sm answer-toggle", attrs: { type: "button" } });
     const error = el("p", { className: "control-error answer-error", attrs: { role: "alert" } });
     card = el("li", { className: "answer-card", data: { answerId: answer.id } }, [
       text,
-      el("div", { className: "answer-meta" }, [author, hiddenTag, toggle]),
+      el("div", { className: "answer-meta" }, [author, edited, hiddenTag, toggle]),
       error,
     ]);
-    card.parts = { text, author, hiddenTag, toggle, error };
+    card.parts = { text, author, edited, hiddenTag, toggle, error };
     toggle.addEventListener("click", () => toggleHidden(Number(card.dataset.answerId), toggle, error));
     cards.set(answer.id, card);
   }
-  const { text, author, hiddenTag, toggle } = card.parts;
+  const { text, author, edited, hiddenTag, toggle } = card.parts;
   setText(text, answer.text);
   setText(author, answer.author);
+  edited.hidden = !answer.edited;
+  card.dataset.edited = String(Boolean(answer.edited));
   card.dataset.hidden = String(answer.hidden);
   card.dataset.questionId = String(answer.question_id);
   card.classList.toggle("is-hidden", answer.hidden);
@@ -391,22 +387,6 @@ function cardFor(answer) {
   );
   toggle.disabled = busy.has(toggle);
   return card;
-}
-
-function reconcile(container, nodes) {
-  let cursor = container.firstElementChild;
-  for (const node of nodes) {
-    if (node === cursor) {
-      cursor = cursor.nextElementSibling;
-      continue;
-    }
-    container.insertBefore(node, cursor);
-  }
-  while (cursor) {
-    const next = cursor.nextElementSibling;
-    cursor.remove();
-    cursor = next;
-  }
 }
 
 function renderAnswers() {

@@ -82,6 +82,26 @@ export function newClientKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * Make `container`'s children exactly `nodes`, in order. Nodes already in place
+ * stay put (a focused button keeps its focus); the rest are moved in or removed.
+ */
+export function reconcile(container, nodes) {
+  let cursor = container.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) {
+      cursor = cursor.nextElementSibling;
+      continue;
+    }
+    container.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextElementSibling;
+    cursor.remove();
+    cursor = next;
+  }
+}
+
 /** True when a key press is meant for a text field, not for a page shortcut. */
 export function isTyping(event) {
   const target = event.target;
@@ -150,6 +170,20 @@ export function spokenDuration(seconds) {
 }
 
 const MILESTONES = [60, 30, 10];
+const ENDING_MS = 10000;
+
+/**
+ * How a countdown shows, from its milliseconds left (null: no timer):
+ * "idle", "done" (time is up), "ending" (the last 10 seconds) or "running".
+ * Given the workshop, a countdown still running after the facilitator closed
+ * answering by hand is "idle": it means nothing then.
+ */
+export function countdownState(left, workshop = null) {
+  const closedByHand = Boolean(workshop && !workshop.answering_open);
+  if (left === null || (left > 0 && closedByHand)) return "idle";
+  if (left <= 0) return "done";
+  return left <= ENDING_MS ? "ending" : "running";
+}
 
 /**
  * A countdown to a server `Timer` ({ends_at, seconds}) or null.

@@ -10,10 +10,12 @@ import {
   byId,
   clearError,
   connectLive,
+  countdownState,
   createCountdown,
   el,
   formatClock,
   newClientKey,
+  reconcile,
   setText,
   showError,
   spokenDuration,
@@ -196,19 +198,7 @@ function render() {
     model.local.clear();
     ui.text.value = load(`draft:${q.id}`, "") || "";
     clearError(ui.answerError);
-    // A bar behind the send button only while it floats over the page.
-const sendBar = byId("send-bar");
-if ("IntersectionObserver" in window) {
-  new IntersectionObserver(
-    ([entry]) => {
-      const stuck = entry.intersectionRatio < 1 && entry.boundingClientRect.top > 0;
-      sendBar.classList.toggle("is-stuck", stuck);
-    },
-    { threshold: [1] },
-  ).observe(sendBar);
-}
-
-updateCounter();
+    updateCounter();
     if (!first) window.scrollTo({ top: 0 });
   } else if (!q) {
     questionShown = null;
@@ -247,21 +237,11 @@ function renderClosed() {
 }
 
 function renderTimer(left) {
-  // A countdown means nothing while the facilitator has closed answering.
-  const closedByHand = Boolean(model.workshop && !model.workshop.answering_open);
-  if (left === null || (left > 0 && closedByHand)) {
-    ui.timer.hidden = true;
-    ui.timer.dataset.state = "idle";
-    return;
-  }
-  ui.timer.hidden = false;
-  if (left <= 0) {
-    ui.timer.dataset.state = "done";
-    setText(ui.timerText, "Time's up");
-    return;
-  }
-  ui.timer.dataset.state = left <= 10000 ? "ending" : "running";
-  setText(ui.timerText, `${formatClock(left)} left`);
+  const state = countdownState(left, model.workshop);
+  ui.timer.hidden = state === "idle";
+  ui.timer.dataset.state = state;
+  if (state === "idle") return;
+  setText(ui.timerText, state === "done" ? "Time's up" : `${formatClock(left)} left`);
 }
 
 function length(text) {
@@ -316,20 +296,7 @@ function renderAnswers() {
   });
   const keep = new Set(list.map((e) => e.key));
   for (const key of Array.from(items.keys())) if (!keep.has(key)) items.delete(key);
-
-  let cursor = ui.list.firstElementChild;
-  for (const node of nodes) {
-    if (node === cursor) {
-      cursor = cursor.nextElementSibling;
-      continue;
-    }
-    ui.list.insertBefore(node, cursor);
-  }
-  while (cursor) {
-    const next = cursor.nextElementSibling;
-    cursor.remove();
-    cursor = next;
-  }
+  reconcile(ui.list, nodes);
   const savedCount = list.filter((e) => e.answer).length;
   setText(ui.listCount, String(savedCount));
   ui.listEmpty.hidden = list.length > 0;
@@ -382,6 +349,7 @@ function renderItem(item, entry) {
   const signature = mode === "view" ? `view|${status.state}|${accepting}` : mode;
 
   item.dataset.status = status.state;
+  item.dataset.edited = String(Boolean(answer && answer.edited));
   if (answer) {
     item.dataset.answerId = String(answer.id);
     if (answer.client_key) item.dataset.clientKey = answer.client_key;
@@ -394,9 +362,10 @@ function renderItem(item, entry) {
     item.dataset.signature = signature;
     buildItem(item, entry, mode, status);
   }
-  const { textNode, statusText, statusLine, buttons } = item.parts;
+  const { textNode, statusText, statusLine, edited, buttons } = item.parts;
   if (textNode) setText(textNode, text);
   setText(statusText, status.text);
+  edited.hidden = !(answer && answer.edited);
   if (statusLine.dataset.state !== status.state) {
     statusLine.dataset.state = status.state;
     statusLine.firstChild.replaceWith(statusIcon(status.state));
@@ -432,11 +401,14 @@ function statusIcon(state) {
 function buildItem(item, entry, mode, status) {
   const answer = entry.answer;
   const statusText = el("span", { className: "my-answer-status-text" });
+  // Quiet, and in words: this answer was changed after it was sent.
+  const edited = el("span", { className: "edited-mark", text: "(edited)" });
   const statusLine = el("p", { className: "my-answer-status", data: { state: status.state } }, [
     statusIcon(status.state),
     statusText,
+    edited,
   ]);
-  const parts = { statusText, statusLine, textNode: null, error: null, buttons: [] };
+  const parts = { statusText, statusLine, edited, textNode: null, error: null, buttons: [] };
 
   if (mode === "edit") {
     const local = model.local.get(answer.id);
@@ -631,38 +603,14 @@ ui.form.addEventListener("submit", (event) => {
   saveOutbox();
   ui.text.value = "";
   store(`draft:${q.id}`, null);
-  // A bar behind the send button only while it floats over the page.
-const sendBar = byId("send-bar");
-if ("IntersectionObserver" in window) {
-  new IntersectionObserver(
-    ([entry]) => {
-      const stuck = entry.intersectionRatio < 1 && entry.boundingClientRect.top > 0;
-      sendBar.classList.toggle("is-stuck", stuck);
-    },
-    { threshold: [1] },
-  ).observe(sendBar);
-}
-
-updateCounter();
+  updateCounter();
   renderAnswers();
   if (!live.isJoined()) announce("Saved on this phone. It will be sent when the connection is back.");
   flush();
 });
 
 ui.text.addEventListener("input", () => {
-  // A bar behind the send button only while it floats over the page.
-const sendBar = byId("send-bar");
-if ("IntersectionObserver" in window) {
-  new IntersectionObserver(
-    ([entry]) => {
-      const stuck = entry.intersectionRatio < 1 && entry.boundingClientRect.top > 0;
-      sendBar.classList.toggle("is-stuck", stuck);
-    },
-    { threshold: [1] },
-  ).observe(sendBar);
-}
-
-updateCounter();
+  updateCounter();
   if (!ui.answerError.hidden && !problemWith(ui.text.value)) {
     clearError(ui.answerError);
     ui.text.removeAttribute("aria-invalid");

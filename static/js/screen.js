@@ -4,7 +4,18 @@
 // `state` replaces everything; `answer`, `answer_removed` and `counts` update
 // in place (docs/protocol.md). Answers never carry an author here.
 
-import { announce, byId, connectLive, createCountdown, el, formatClock, plural, setText, spokenDuration } from "./live.js";
+import {
+  announce,
+  byId,
+  connectLive,
+  countdownState,
+  createCountdown,
+  el,
+  formatClock,
+  plural,
+  setText,
+  spokenDuration,
+} from "./live.js";
 
 const body = document.body;
 const token = body.dataset.token;
@@ -146,23 +157,13 @@ function renderStatus() {
 }
 
 function renderTimer(left) {
-  // A countdown means nothing while the facilitator has closed answering.
-  const closedByHand = Boolean(model.workshop && !model.workshop.answering_open);
-  if (left === null || (left > 0 && closedByHand)) {
-    ui.timer.hidden = true;
-    ui.timer.dataset.state = "idle";
-    return;
-  }
-  ui.timer.hidden = false;
-  if (left <= 0) {
-    ui.timer.dataset.state = "done";
-    setText(ui.timerLabel, "Time's up");
-    setText(ui.timerValue, "0:00");
-    return;
-  }
-  ui.timer.dataset.state = left <= 10000 ? "ending" : "running";
-  setText(ui.timerLabel, "Time left");
-  setText(ui.timerValue, formatClock(left));
+  const state = countdownState(left, model.workshop);
+  ui.timer.hidden = state === "idle";
+  ui.timer.dataset.state = state;
+  if (state === "idle") return;
+  const done = state === "done";
+  setText(ui.timerLabel, done ? "Time's up" : "Time left");
+  setText(ui.timerValue, done ? "0:00" : formatClock(left));
 }
 
 function renderCounts() {
