@@ -130,6 +130,16 @@ class Room:
                 "timer_ends_at": w.timer_ends_at,
             }
 
+    def canvas_action(self, action: str, **fields: Any):  # type: ignore[no-untyped-def]
+        """Press a canvas-page button (share, share/revoke, seal, revise) as the facilitator."""
+        browser = self.facilitator_browser
+        page = browser.get(f"/workshops/{self.workshop_id}/canvas").get_data(as_text=True)
+        match = _CSRF.search(page)
+        assert match, "the canvas page has no CSRF token"
+        return browser.post(
+            f"/workshops/{self.workshop_id}/{action}", data={**fields, "csrf_token": match[1]}
+        )
+
     def drain(self) -> None:
         """Forget everything received so far, before the next step's assertions."""
         for person in self.people:

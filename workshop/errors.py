@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A request the domain refuses. `code` is stable; `message` is for people."""
@@ -9,15 +11,21 @@ class DomainError(Exception):
     code = "invalid"
     status = 400
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details
         if code is not None:
             self.code = code
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         """Return the error as it travels in an acknowledgement."""
-        return {"code": self.code, "message": self.message}
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details is not None:
+            error["details"] = self.details
+        return error
 
 
 class ValidationError(DomainError):
@@ -59,3 +67,10 @@ class LimitReached(DomainError):
 
     code = "limit_reached"
     status = 429
+
+
+class Stale(DomainError):
+    """The edit was made against a version of the field that has since changed."""
+
+    code = "stale"
+    status = 409

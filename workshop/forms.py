@@ -53,3 +53,9 @@ class NewWorkshopForm(FlaskForm):
         validators=[DataRequired()],
     )
     submit = SubmitField("Create workshop")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: CSRF-protected, with nothing else to fill in."""
+
+    submit = SubmitField("Go")

@@ -1,10 +1,11 @@
-"""Typed SQLAlchemy models: workshops, their questions, participants and answers."""
+"""Typed SQLAlchemy models: workshops, questions, participants, answers and the canvas."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -34,12 +35,23 @@ class Workshop(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    # The read-only share link of the canvas; None once revoked. Never the join code.
+    share_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A workshop opened to revise an earlier canvas starts from that version.
+    # (Kept as a plain reference: a version may outlive or predate this workshop.)
+    seeded_from_version_id: Mapped[int | None]
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="workshop", order_by="Question.position", cascade="all, delete-orphan"
     )
     participants: Mapped[list[Participant]] = relationship(
         back_populates="workshop", order_by="Participant.id", cascade="all, delete-orphan"
+    )
+    canvas_fields: Mapped[list[CanvasField]] = relationship(
+        order_by="CanvasField.id", cascade="all, delete-orphan"
+    )
+    versions: Mapped[list[CanvasVersion]] = relationship(
+        order_by="CanvasVersion.number", cascade="all, delete-orphan"
     )
 
     @property
@@ -110,6 +122,10 @@ class Answer(db.Model):
     )
     text: Mapped[str] = mapped_column(Text)
     hidden: Mapped[bool] = mapped_column(default=False)
+    # A near-duplicate merged by the facilitator points at the answer it joined.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("answers.id", ondelete="SET NULL")
+    )
     client_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Moved only when the author edits the text, so "edited" means what it says.
@@ -121,3 +137,68 @@ class Answer(db.Model):
     @property
     def edited(self) -> bool:
         return self.updated_at > self.created_at
+
+
+class CanvasField(db.Model):
+    """The live statement of one canvas field, with a version for safe concurrent edits."""
+
+    __tablename__ = "canvas_fields"
+    __table_args__ = (UniqueConstraint("workshop_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    statement: Mapped[str] = mapped_column(Text, default="")
+    # Strategic purpose only: viability, momentum or both.
+    purpose: Mapped[str | None] = mapped_column(String(20))
+    # Values only: {"ours": [...], "shared": [...]}.
+    items: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    # Bumped on every change; an edit made against an older version is refused.
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Pin(db.Model):
+    """An answer the facilitator drew a canvas field from."""
+
+    __tablename__ = "pins"
+    __table_args__ = (UniqueConstraint("workshop_id", "field", "answer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(40))
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    answer: Mapped[Answer] = relationship()
+
+
+class Reaction(db.Model):
+    """A participant's agree or concern on one field's statement; one per field."""
+
+    __tablename__ = "reactions"
+    __table_args__ = (UniqueConstraint("participant_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CanvasVersion(db.Model):
+    """A sealed, numbered copy of the canvas: the document as it stood then."""
+
+    __tablename__ = "canvas_versions"
+    __table_args__ = (UniqueConstraint("workshop_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    sealed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -18,19 +18,23 @@ class Phase(StrEnum):
 
     LOBBY = "lobby"
     QUESTIONS = "questions"
+    SYNTHESIS = "synthesis"
     ENDED = "ended"
 
 
 PHASE_LABELS: dict[Phase, str] = {
     Phase.LOBBY: "Lobby",
     Phase.QUESTIONS: "Questions",
+    Phase.SYNTHESIS: "Synthesis",
     Phase.ENDED: "Ended",
 }
 
 # From each phase, the phases a facilitator may move to.
 ALLOWED: dict[Phase, frozenset[Phase]] = {
     Phase.LOBBY: frozenset({Phase.QUESTIONS, Phase.ENDED}),
-    Phase.QUESTIONS: frozenset({Phase.ENDED}),
+    Phase.QUESTIONS: frozenset({Phase.SYNTHESIS, Phase.ENDED}),
+    # Back to the questions when the room needs to answer more before deciding.
+    Phase.SYNTHESIS: frozenset({Phase.QUESTIONS, Phase.ENDED}),
     Phase.ENDED: frozenset(),
 }
 
@@ -64,8 +68,10 @@ def start(pointer: Pointer, total: int) -> Pointer:
 
 
 def goto(pointer: Pointer, position: int, total: int) -> Pointer:
-    """Return the pointer on question `position` (0-based)."""
-    if not pointer.on_question:
+    """Return the pointer on question `position` (0-based); from synthesis, back to it."""
+    if pointer.phase is Phase.SYNTHESIS:
+        _require(pointer.phase, Phase.QUESTIONS)
+    elif not pointer.on_question:
         raise TransitionError("Start the workshop before moving between questions.")
     if not 0 <= position < total:
         raise TransitionError(f"There is no question {position + 1}; there are {total}.")
@@ -83,6 +89,12 @@ def step(pointer: Pointer, delta: int, total: int) -> Pointer:
     if target < 0:
         raise TransitionError("This is the first question.")
     return Pointer(Phase.QUESTIONS, target)
+
+
+def synthesize(pointer: Pointer) -> Pointer:
+    """Return the pointer of the synthesis phase, where answers become the canvas."""
+    _require(pointer.phase, Phase.SYNTHESIS)
+    return Pointer(Phase.SYNTHESIS, None)
 
 
 def end(pointer: Pointer) -> Pointer:

@@ -144,7 +144,12 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
 
     # End: every audience hears it; answering is closed for good.
     room.drain()
-    assert console.send("workshop:end") == {"ok": True, "phase": "ended", "position": None}
+    assert console.send("workshop:end") == {
+        "ok": True,
+        "phase": "ended",
+        "position": None,
+        "sealed": None,
+    }
     for person in (screen, ana, ben, anon):
         [state] = person.events("state")
         assert state["workshop"]["phase"] == "ended"

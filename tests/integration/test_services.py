@@ -12,7 +12,7 @@ from workshop.errors import Closed, NotFound, TransitionError, ValidationError
 from workshop.extensions import db
 from workshop.method import SELF_AND_WORLD
 from workshop.models import Answer, Workshop
-from workshop.services import facilitation, participation
+from workshop.services import facilitation, participation, synthesis
 
 
 @pytest.fixture
@@ -55,7 +55,8 @@ def test_the_pointer_and_answering_move_together(workshop: Workshop) -> None:
     facilitation.set_answering(w.id, False)
     w = facilitation.step(w.id, 1)
     assert (w.position, w.answering_open) == (1, True), "a new question opens answering"
-    w = facilitation.end(w.id)
+    w, sealed = synthesis.finish(w.id)
+    assert sealed is None, "an empty canvas is not sealed"
     assert (w.phase, w.position, w.answering_open) == ("ended", None, False)
     assert w.ended_at is not None and w.started_at is not None
 
@@ -87,7 +88,7 @@ def test_joining_with_no_name_is_anonymous(workshop: Workshop) -> None:
 
 
 def test_an_ended_workshop_takes_no_one_new(workshop: Workshop) -> None:
-    facilitation.end(workshop.id)
+    synthesis.finish(workshop.id)
     with pytest.raises(Closed):
         participation.join(workshop.id, "Late")
 

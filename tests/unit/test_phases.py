@@ -66,3 +66,24 @@ def test_an_ended_workshop_stays_ended() -> None:
 
 def test_every_phase_has_a_rule_and_a_label() -> None:
     assert set(phases.ALLOWED) == set(Phase) == set(phases.PHASE_LABELS)
+
+
+SYNTHESIS = Pointer(Phase.SYNTHESIS)
+
+
+def test_the_synthesis_follows_the_questions() -> None:
+    assert phases.synthesize(on(7)) == SYNTHESIS
+    assert phases.synthesize(on(2)) == SYNTHESIS, "the facilitator may stop asking early"
+
+
+@pytest.mark.parametrize("pointer", [LOBBY, SYNTHESIS, ENDED])
+def test_only_the_questions_lead_to_the_synthesis(pointer: Pointer) -> None:
+    with pytest.raises(TransitionError):
+        phases.synthesize(pointer)
+
+
+def test_the_synthesis_can_go_back_to_a_question_or_end() -> None:
+    assert phases.goto(SYNTHESIS, 3, total=8) == on(3)
+    assert phases.end(SYNTHESIS) == ENDED
+    with pytest.raises(TransitionError):
+        phases.step(SYNTHESIS, 1, total=8)

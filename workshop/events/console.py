@@ -11,7 +11,7 @@ from ..realtime import rooms
 from ..realtime.connections import Binding, Role, connections
 from ..realtime.publish import publish_answer, publish_state
 from ..realtime.snapshots import console_state
-from ..services import facilitation
+from ..services import facilitation, synthesis
 from ..services.lookup import workshop_by_id
 from .dispatch import Ack, bind, handles, ok
 from .schema import Bool, Int, ident
@@ -62,8 +62,10 @@ def goto_question(me: Binding, position: int) -> Ack:
 
 @handles("workshop:end", {}, FACILITATOR)
 def end(me: Binding) -> Ack:
-    """End the workshop; phones are thanked and answering closes."""
-    return _moved(facilitation.end(me.workshop_id))
+    """End the workshop; phones are thanked, and a changed canvas is sealed first."""
+    workshop, sealed = synthesis.finish(me.workshop_id)
+    publish_state(workshop)
+    return ok(phase=workshop.phase, position=None, sealed=sealed.number if sealed else None)
 
 
 @handles("answering:set", {"open": Bool()}, FACILITATOR)

@@ -54,7 +54,24 @@ class Bool:
         return value
 
 
-Rule = Int | Str | Bool
+@dataclass(frozen=True, slots=True)
+class StrList:
+    longest: int
+    most: int
+
+    def check(self, name: str, value: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValidationError(f"'{name}' must be a list of text.")
+        if len(value) > self.most:
+            raise ValidationError(f"'{name}' holds at most {self.most} items.")
+        if any(len(item) > self.longest for item in value):
+            raise ValidationError(
+                f"Each item of '{name}' is at most {self.longest} characters.", code="too_long"
+            )
+        return value
+
+
+Rule = Int | Str | Bool | StrList
 Schema = Mapping[str, Rule]
 _ID = 2**53  # the largest id a browser can hold exactly
 

@@ -7,7 +7,9 @@ to the room stays flat as the room grows.
 from __future__ import annotations
 
 from ..extensions import socketio
-from ..models import Answer, Participant, Workshop
+from ..method import get_method
+from ..models import Answer, CanvasField, Participant, Workshop
+from ..services import canvas
 from ..services.participation import RemovedAnswer
 from . import rooms
 from .connections import Role, connections
@@ -16,6 +18,7 @@ from .snapshots import (
     answered_current,
     console_state,
     counts,
+    field_view,
     own_answer_view,
     participant_view,
     phone_state,
@@ -104,3 +107,30 @@ def publish_presence(workshop: Workshop, person: Participant) -> None:
         to=rooms.audience(workshop.id, Role.FACILITATOR),
     )
     socketio.emit("counts", live, to=rooms.audience(workshop.id, Role.SCREEN))
+
+
+def publish_field(workshop: Workshop, field: CanvasField) -> None:
+    """Send a changed canvas field to every audience that shows the canvas."""
+    spec = get_method(workshop.method_key).field(field.key)
+    tally = canvas.tally(workshop.id, field.key)
+    pinned = [a.id for a in canvas.pins(workshop.id).get(field.key, [])]
+    console, screen = _rooms(workshop)
+    socketio.emit("canvas_field", {"field": field_view(field, spec, tally, pinned)}, to=console)
+    shared = {"field": field_view(field, spec, tally)}
+    socketio.emit("canvas_field", shared, to=screen)
+    socketio.emit("canvas_field", shared, to=rooms.audience(workshop.id, Role.PHONE))
+
+
+def publish_reactions(workshop: Workshop, field: str) -> None:
+    """Send a field's live agree / concern tally to the console and the projector."""
+    payload = {"field": field, "reactions": canvas.tally(workshop.id, field)}
+    for room in _rooms(workshop):
+        socketio.emit("reactions", payload, to=room)
+
+
+def publish_merged(workshop: Workshop, answers: list[Answer]) -> None:
+    """Send answers whose merge changed to the console, the only audience that groups them."""
+    console, _ = _rooms(workshop)
+    live = counts(workshop, connections.online(workshop.id))
+    for answer in answers:
+        socketio.emit("answer", {"answer": answer_view(answer), "counts": live}, to=console)

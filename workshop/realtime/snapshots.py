@@ -17,9 +17,12 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..method import SECTION_LABELS, Section, get_method
-from ..models import Answer, Participant, Question, Workshop, utcnow
+from ..method import CanvasField as FieldSpec
+from ..models import Answer, CanvasField, Participant, Question, Workshop, utcnow
 from ..phases import PHASE_LABELS, Phase
+from ..services import canvas
 from ..services.facilitation import accepting_answers
+from ..services.synthesis import own_reactions
 
 Payload = dict[str, Any]
 
@@ -80,6 +83,7 @@ def answer_view(answer: Answer, *, with_author: bool = True) -> Payload:
         "text": answer.text,
         "hidden": answer.hidden,
         "edited": answer.edited,
+        "merged_into": answer.merged_into_id,
         "created_at": epoch_ms(answer.created_at),
         "updated_at": epoch_ms(answer.updated_at),
     }
@@ -163,6 +167,7 @@ def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "participants": [participant_view(p, online, answered) for p in workshop.participants],
         "answers": [answer_view(a) for a in answers],
         "counts": counts(workshop, online),
+        "canvas": canvas_view(workshop, console=True),
     }
 
 
@@ -185,6 +190,7 @@ def screen_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "question": question_view(question, len(workshop.questions)) if question else None,
         "answers": cards,
         "counts": counts(workshop, online),
+        "canvas": canvas_view(workshop) if _canvas_shown(workshop) else None,
     }
 
 
@@ -195,6 +201,7 @@ def phone_state(workshop: Workshop) -> Payload:
         "audience": "phone",
         "workshop": workshop_view(workshop),
         "question": question_view(question, len(workshop.questions)) if question else None,
+        "canvas": canvas_view(workshop) if workshop.phase == Phase.SYNTHESIS else None,
     }
 
 
@@ -207,4 +214,59 @@ def phone_snapshot(workshop: Workshop, person: Participant) -> Payload:
         "state": phone_state(workshop),
         "me": {"id": person.id, "name": person.display_name, "anonymous": person.name is None},
         "answers": [own_answer_view(a) for a in mine],
+        "reactions": own_reactions(person.id),
     }
+
+
+def field_view(
+    field: CanvasField, spec: FieldSpec, tally: dict[str, int], pinned: list[int] | None = None
+) -> Payload:
+    """Return one canvas field live; only the console gets the pinned answers' ids."""
+    view: Payload = {
+        "key": field.key,
+        "label": spec.label,
+        "summary": spec.summary,
+        "statement": field.statement,
+        "version": field.version,
+        "reactions": tally,
+    }
+    if field.key == "purpose":
+        view["purpose"] = field.purpose
+    if field.key == "values":
+        items = field.items or {}
+        view["values"] = {
+            "ours": list(items.get("ours", [])),
+            "shared": list(items.get("shared", [])),
+        }
+    if pinned is not None:
+        view["pins"] = pinned
+    return view
+
+
+def canvas_view(workshop: Workshop, *, console: bool = False) -> Payload:
+    """Return the live canvas: every field in the method's order, and the sealed versions."""
+    live = canvas.fields(workshop)
+    counted = canvas.tallies(workshop.id)
+    pinned = canvas.pins(workshop.id) if console else {}
+    empty = {"agree": 0, "concern": 0}
+    view: Payload = {
+        "fields": [
+            field_view(
+                live[spec.key],
+                spec,
+                counted.get(spec.key, empty),
+                [a.id for a in pinned.get(spec.key, [])] if console else None,
+            )
+            for spec in get_method(workshop.method_key).fields
+        ],
+        "versions": [
+            {"number": v.number, "sealed_at": epoch_ms(v.sealed_at)} for v in workshop.versions
+        ],
+    }
+    if console:
+        view["share_token"] = workshop.share_token
+    return view
+
+
+def _canvas_shown(workshop: Workshop) -> bool:
+    return workshop.phase in (Phase.SYNTHESIS, Phase.ENDED)

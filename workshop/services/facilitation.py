@@ -14,6 +14,7 @@ from ..method import get_method
 from ..models import Answer, Question, Workshop, utcnow
 from ..phases import Phase, Pointer
 from ..text import ORGANISATION_MAX, TITLE_MAX, optional_text, required_text
+from . import canvas
 from .lookup import workshop_by_id
 
 TIMER_MIN_SECONDS = 10
@@ -53,6 +54,7 @@ def create_workshop(title: str, organisation: str | None, method_key: str) -> Wo
             ],
         )
         db.session.add(workshop)
+        canvas.fields(workshop)
         try:
             db.session.commit()
         except IntegrityError:  # a join code collision: draw another
@@ -62,7 +64,7 @@ def create_workshop(title: str, organisation: str | None, method_key: str) -> Wo
     raise RuntimeError("Could not draw a free join code.")
 
 
-def _move(workshop: Workshop, pointer: Pointer) -> None:
+def point_to(workshop: Workshop, pointer: Pointer) -> None:
     """Point the room somewhere new: a new question opens answering and clears the timer."""
     workshop.pointer = pointer
     workshop.answering_open = pointer.on_question
@@ -73,7 +75,7 @@ def _move(workshop: Workshop, pointer: Pointer) -> None:
 def start(workshop_id: int) -> Workshop:
     """Leave the lobby for the first question."""
     workshop = workshop_by_id(workshop_id)
-    _move(workshop, phases.start(workshop.pointer, len(workshop.questions)))
+    point_to(workshop, phases.start(workshop.pointer, len(workshop.questions)))
     workshop.started_at = utcnow()
     db.session.commit()
     return workshop
@@ -82,7 +84,7 @@ def start(workshop_id: int) -> Workshop:
 def step(workshop_id: int, delta: int) -> Workshop:
     """Move to the next (delta=1) or previous (delta=-1) question."""
     workshop = workshop_by_id(workshop_id)
-    _move(workshop, phases.step(workshop.pointer, delta, len(workshop.questions)))
+    point_to(workshop, phases.step(workshop.pointer, delta, len(workshop.questions)))
     db.session.commit()
     return workshop
 
@@ -90,18 +92,15 @@ def step(workshop_id: int, delta: int) -> Workshop:
 def goto(workshop_id: int, position: int) -> Workshop:
     """Jump to the question at `position` (0-based)."""
     workshop = workshop_by_id(workshop_id)
-    _move(workshop, phases.goto(workshop.pointer, position, len(workshop.questions)))
+    point_to(workshop, phases.goto(workshop.pointer, position, len(workshop.questions)))
     db.session.commit()
     return workshop
 
 
-def end(workshop_id: int) -> Workshop:
-    """End the workshop: answering closes for good."""
-    workshop = workshop_by_id(workshop_id)
-    _move(workshop, phases.end(workshop.pointer))
+def end(workshop: Workshop) -> None:
+    """Point the workshop at its end: answering closes for good. The caller commits."""
+    point_to(workshop, phases.end(workshop.pointer))
     workshop.ended_at = utcnow()
-    db.session.commit()
-    return workshop
 
 
 def _current_question(workshop: Workshop) -> Question:

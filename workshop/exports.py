@@ -1,0 +1,112 @@
+"""The canvas and the raw answers as files: Markdown, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import datetime
+from typing import Any
+
+from .canvas import PURPOSES, SCHEMA, VALUE_FACETS, Document
+from .extensions import db
+from .models import Answer, CanvasVersion, Question, Workshop
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~])")
+# A cell starting with one of these runs as a formula in a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _md(text: str | None) -> str:
+    """Return text safe to place in Markdown: no markup, no raw HTML."""
+    text = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def json_document(doc: Document, version: CanvasVersion | None) -> dict[str, Any]:
+    """Return the canvas as the documented JSON export (docs/canvas-json.md)."""
+    return {
+        **doc,
+        "schema": SCHEMA,
+        "version": (
+            {"number": version.number, "sealed_at": _iso(version.sealed_at)} if version else None
+        ),
+    }
+
+
+def markdown(doc: Document, version: CanvasVersion | None) -> str:
+    """Return the canvas as a Markdown page."""
+    info = doc["workshop"]
+    lines = [f"# {_md(info['title'])}", ""]
+    subtitle = [_md(info["organisation"])] if info.get("organisation") else []
+    subtitle.append(
+        f"Version {version.number}, sealed {_iso(version.sealed_at)}" if version else "Draft"
+    )
+    lines += [" · ".join(subtitle), "", f"*{_md(info['method'])}*", ""]
+    for field in doc["fields"]:
+        lines += [f"## {_md(field['label'])}", ""]
+        if field.get("purpose"):
+            lines += [f"**{_md(PURPOSES[field['purpose']])}**", ""]
+        lines += [_md(field["statement"]) if field["statement"] else "*Not written yet.*", ""]
+        for facet, label in VALUE_FACETS.items():
+            items = (field.get("values") or {}).get(facet)
+            if items is not None:
+                lines += [f"### {label}", ""]
+                lines += [f"- {_md(item)}" for item in items] or ["*None yet.*"]
+                lines.append("")
+        if field["sources"]:
+            lines += ["Drawn from:", ""]
+            lines += [f"> {_md(s['text'])}" for s in field["sources"]]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def answers_csv(workshop: Workshop) -> str:
+    """Return every raw answer with its question, author (or "anonymous") and time."""
+    rows = db.session.execute(
+        db.select(Answer, Question)
+        .join(Question, Answer.question_id == Question.id)
+        .where(Answer.workshop_id == workshop.id)
+        .order_by(Question.position, Answer.id)
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "question_number",
+            "question",
+            "field",
+            "author",
+            "answer",
+            "time_utc",
+            "hidden",
+            "merged_into",
+        ]
+    )
+    for answer, question in rows:
+        author = answer.participant.name or "anonymous"
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    question.position + 1,
+                    question.prompt,
+                    question.field,
+                    author,
+                    answer.text,
+                    _iso(answer.created_at),
+                    "yes" if answer.hidden else "no",
+                    answer.merged_into_id or "",
+                )
+            ]
+        )
+    return out.getvalue()

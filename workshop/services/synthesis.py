@@ -1,0 +1,266 @@
+"""What a facilitator does to turn the room's answers into the strategy canvas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from .. import canvas as rules
+from .. import phases
+from ..codes import new_token
+from ..errors import Closed, NotFound, Stale, TransitionError, ValidationError
+from ..extensions import db
+from ..models import Answer, CanvasField, CanvasVersion, Pin, Reaction, Workshop, utcnow
+from ..phases import Phase
+from . import canvas, facilitation
+from .lookup import participant as find_participant
+from .lookup import workshop_by_id
+
+
+def open_synthesis(workshop_id: int) -> Workshop:
+    """Move the room from the questions to building the canvas."""
+    workshop = workshop_by_id(workshop_id)
+    facilitation.point_to(workshop, phases.synthesize(workshop.pointer))
+    canvas.fields(workshop)
+    db.session.commit()
+    return workshop
+
+
+def _editable(workshop_id: int) -> Workshop:
+    workshop = workshop_by_id(workshop_id)
+    if workshop.phase != Phase.SYNTHESIS:
+        raise TransitionError("Open the synthesis to work on the canvas.")
+    return workshop
+
+
+def _field(workshop: Workshop, key: str, base_version: int) -> CanvasField:
+    """Return the field to change, or raise Stale if someone changed it since `base_version`."""
+    field = canvas.fields(workshop).get(key)
+    if field is None:
+        raise NotFound(f"This canvas has no field '{key}'.")
+    if field.version != base_version:
+        raise Stale(
+            "Someone else changed this field a moment ago. Their version is shown; "
+            "apply your change to it again if it still makes sense.",
+            details={"field": key, "version": field.version},
+        )
+    return field
+
+
+def _changed(field: CanvasField) -> CanvasField:
+    field.version += 1
+    field.updated_at = utcnow()
+    db.session.commit()
+    return field
+
+
+def edit_statement(workshop_id: int, key: str, text: str, base_version: int) -> CanvasField:
+    """Write or rewrite a field's statement."""
+    statement = rules.statement_text(text)
+    field = _field(_editable(workshop_id), key, base_version)
+    field.statement = statement
+    return _changed(field)
+
+
+def set_purpose(workshop_id: int, kind: str | None, base_version: int) -> CanvasField:
+    """Mark the strategic purpose as viability, momentum or both (None clears it)."""
+    kind = rules.purpose_kind(kind)
+    field = _field(_editable(workshop_id), "purpose", base_version)
+    field.purpose = kind
+    return _changed(field)
+
+
+def set_values(workshop_id: int, facet: str, items: list[Any], base_version: int) -> CanvasField:
+    """Replace one of the two short lists of values."""
+    facet = rules.facet(facet)
+    cleaned = rules.value_items(items)
+    field = _field(_editable(workshop_id), "values", base_version)
+    field.items = {**(field.items or {}), facet: cleaned}
+    return _changed(field)
+
+
+def _answer(workshop_id: int, answer_id: int) -> Answer:
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or answer.workshop_id != workshop_id:
+        raise NotFound("That answer does not exist.")
+    return answer
+
+
+def set_pin(workshop_id: int, key: str, answer_id: int, pinned: bool) -> CanvasField:
+    """Pin an answer to a field as one it was drawn from, or unpin it."""
+    workshop = _editable(workshop_id)
+    field = canvas.fields(workshop).get(key)
+    if field is None:
+        raise NotFound(f"This canvas has no field '{key}'.")
+    answer = _answer(workshop_id, answer_id)
+    existing = db.session.execute(
+        db.select(Pin).filter_by(workshop_id=workshop_id, field=key, answer_id=answer.id)
+    ).scalar_one_or_none()
+    if pinned and existing is None:
+        db.session.add(Pin(workshop_id=workshop_id, field=key, answer_id=answer.id))
+    elif not pinned and existing is not None:
+        db.session.delete(existing)
+    else:
+        return field
+    try:
+        return _changed(field)
+    except IntegrityError:  # pinned twice at once from two consoles: one pin stands
+        db.session.rollback()
+        return canvas.fields(workshop_by_id(workshop_id))[key]
+
+
+def merge(workshop_id: int, answer_id: int, into_id: int) -> list[Answer]:
+    """Fold a near-duplicate answer (and any merged into it) into another; return them."""
+    _editable(workshop_id)
+    answer, target = _answer(workshop_id, answer_id), _answer(workshop_id, into_id)
+    while target.merged_into_id is not None:
+        target = _answer(workshop_id, target.merged_into_id)
+    if target.id == answer.id:
+        raise ValidationError("An answer cannot be merged into itself.")
+    followers = (
+        db.session.execute(
+            db.select(Answer).filter_by(workshop_id=workshop_id, merged_into_id=answer.id)
+        )
+        .scalars()
+        .all()
+    )
+    moved = [answer, *followers]
+    for item in moved:
+        item.merged_into_id = target.id
+    db.session.commit()
+    return moved
+
+
+def unmerge(workshop_id: int, answer_id: int) -> Answer:
+    """Split a merged answer out again."""
+    _editable(workshop_id)
+    answer = _answer(workshop_id, answer_id)
+    answer.merged_into_id = None
+    db.session.commit()
+    return answer
+
+
+def react(workshop_id: int, participant_id: int, key: str, kind: str | None) -> str | None:
+    """Set, change or (with None) withdraw a participant's reaction to a field."""
+    person = find_participant(workshop_id, participant_id)
+    if person.workshop.phase != Phase.SYNTHESIS:
+        raise Closed("Reactions open when the facilitator builds the canvas.")
+    if kind is not None and kind not in rules.REACTIONS:
+        raise ValidationError("React with 'agree' or 'concern'.")
+    if key not in canvas.fields(person.workshop):
+        raise NotFound(f"This canvas has no field '{key}'.")
+    reaction = db.session.execute(
+        db.select(Reaction).filter_by(participant_id=person.id, field=key)
+    ).scalar_one_or_none()
+    if kind is None:
+        if reaction is not None:
+            db.session.delete(reaction)
+    elif reaction is None:
+        db.session.add(
+            Reaction(workshop_id=workshop_id, participant_id=person.id, field=key, kind=kind)
+        )
+    else:
+        reaction.kind = kind
+        reaction.updated_at = utcnow()
+    db.session.commit()
+    return kind
+
+
+def own_reactions(participant_id: int) -> dict[str, str]:
+    rows = db.session.execute(
+        db.select(Reaction.field, Reaction.kind).filter_by(participant_id=participant_id)
+    )
+    return {field: kind for field, kind in rows}
+
+
+def seal(workshop_id: int) -> CanvasVersion:
+    """Seal the canvas as it stands into the next numbered, dated version."""
+    workshop = workshop_by_id(workshop_id)
+    if workshop.phase not in (Phase.SYNTHESIS, Phase.ENDED):
+        raise TransitionError("Build the canvas in the synthesis before sealing a version.")
+    sealed = _new_version(workshop)
+    db.session.commit()
+    return sealed
+
+
+def _new_version(workshop: Workshop) -> CanvasVersion:
+    number = (workshop.versions[-1].number if workshop.versions else 0) + 1
+    sealed = CanvasVersion(number=number, document=canvas.document(workshop), sealed_at=utcnow())
+    workshop.versions.append(sealed)
+    return sealed
+
+
+def finish(workshop_id: int) -> tuple[Workshop, CanvasVersion | None]:
+    """End the workshop; a canvas changed since its last version is sealed first."""
+    workshop = workshop_by_id(workshop_id)
+    phases.end(workshop.pointer)  # refuse before sealing anything
+    sealed = _new_version(workshop) if unsealed_changes(workshop) else None
+    facilitation.end(workshop)
+    db.session.commit()
+    return workshop, sealed
+
+
+def unsealed_changes(workshop: Workshop) -> bool:
+    """Return whether the canvas has content that no version holds yet."""
+    current = canvas.document(workshop)
+    if workshop.versions:
+        return workshop.versions[-1].document["fields"] != current["fields"]
+    return any(
+        f["statement"] or f.get("purpose") or any((f.get("values") or {}).values()) or f["sources"]
+        for f in current["fields"]
+    )
+
+
+def version(workshop: Workshop, number: int) -> CanvasVersion:
+    for sealed in workshop.versions:
+        if sealed.number == number:
+            return sealed
+    raise NotFound(f"This canvas has no version {number}.")
+
+
+def share(workshop_id: int) -> str:
+    """Make a new read-only share link; any earlier one stops working."""
+    workshop = workshop_by_id(workshop_id)
+    workshop.share_token = new_token()
+    db.session.commit()
+    return workshop.share_token
+
+
+def revoke_share(workshop_id: int) -> None:
+    """Stop the share link from working."""
+    workshop_by_id(workshop_id).share_token = None
+    db.session.commit()
+
+
+def workshop_by_share_token(token: str) -> Workshop:
+    workshop = db.session.execute(
+        db.select(Workshop).filter_by(share_token=token)
+    ).scalar_one_or_none()
+    if workshop is None or not token:
+        raise NotFound("This share link does not work any more. Ask the team for a new one.")
+    return workshop
+
+
+def revise(workshop_id: int, number: int | None = None) -> Workshop:
+    """Start a new workshop whose canvas starts from a sealed version (the latest by default)."""
+    source = workshop_by_id(workshop_id)
+    if not source.versions:
+        raise TransitionError("Seal a version of this canvas before revising it.")
+    sealed = version(source, number) if number is not None else source.versions[-1]
+    revision = facilitation.create_workshop(
+        f"{source.title} (revision)"[:120], source.organisation, source.method_key
+    )
+    revision.seeded_from_version_id = sealed.id
+    seeded = canvas.fields(revision)
+    for doc in sealed.document["fields"]:
+        field = seeded.get(doc["key"])
+        if field is None:
+            continue
+        field.statement = doc.get("statement", "")
+        if "purpose" in doc:
+            field.purpose = doc["purpose"]
+        if "values" in doc:
+            field.items = {facet: list(v) for facet, v in doc["values"].items()}
+    db.session.commit()
+    return revision
