@@ -42,3 +42,27 @@ def room(app: Flask) -> Iterator[Room]:
     room = Room(app)
     yield room
     room.close()
+
+
+class ManualClock:
+    """A clock the test moves by hand, for the rate limiters."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+    """Put every rate limiter on a clock the test controls."""
+    from workshop.ratelimit import limits
+
+    manual = ManualClock()
+    for window in vars(limits).values():
+        monkeypatch.setattr(window, "clock", manual)
+    return manual

@@ -8,6 +8,7 @@ gets a Flask test client (its own cookies) and a Socket.IO test client.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
 from workshop.extensions import db, socketio
-from workshop.models import Answer, Workshop
+from workshop.models import Answer, User, Workshop
 
 
 @dataclass
@@ -56,20 +57,58 @@ def created_workshop_id(location: str) -> int:
     return int(match.group(1))
 
 
+PASSWORD = "correct horse battery"
+
+
+def sign_up(app: Flask, name: str = "Fran") -> FlaskClient:
+    """Sign a facilitator up through the form, with a first team; return the logged-in browser."""
+    browser = app.test_client()
+    email = f"{name.lower().replace(' ', '.')}-{uuid.uuid4().hex[:8]}@example.org"
+    response = post_form(
+        browser,
+        "/signup",
+        {"name": name, "email": email, "password": PASSWORD, "team": f"{name}'s team"},
+    )
+    assert response.status_code == 302, response.data
+    browser.email = email  # type: ignore[attr-defined]
+    return browser
+
+
+def team_id_of(app: Flask, browser: FlaskClient) -> int:
+    """Return the first team of the facilitator logged in on `browser`."""
+    with app.app_context():
+        user = db.session.execute(
+            db.select(User).filter_by(email=browser.email)  # type: ignore[attr-defined]
+        ).scalar_one()
+        return user.memberships[0].team_id
+
+
+def new_workshop(app: Flask, browser: FlaskClient, title: str) -> int:
+    """Create a workshop through the form as the facilitator on `browser`; return its id."""
+    response = post_form(
+        browser,
+        "/workshops/new",
+        {
+            "title": title,
+            "organisation": "Acme Ltd",
+            "team": team_id_of(app, browser),
+            "method": "self-and-world",
+        },
+    )
+    assert response.status_code == 302, response.data
+    return created_workshop_id(response.headers["Location"])
+
+
 class Room:
     """One workshop and the people in it."""
 
-    def __init__(self, app: Flask, title: str = "Partnering 2027") -> None:
+    def __init__(
+        self, app: Flask, title: str = "Partnering 2027", facilitator: FlaskClient | None = None
+    ) -> None:
         self.app = app
         self.people: list[Person] = []
-        browser = app.test_client()
-        response = post_form(
-            browser,
-            "/workshops/new",
-            {"title": title, "organisation": "Acme Ltd", "method": "self-and-world"},
-        )
-        assert response.status_code == 302, response.data
-        self.workshop_id = created_workshop_id(response.headers["Location"])
+        browser = facilitator or sign_up(app)
+        self.workshop_id = new_workshop(app, browser, title)
         self.facilitator_browser = browser
         with app.app_context():
             workshop = db.session.get(Workshop, self.workshop_id)
@@ -139,6 +178,19 @@ class Room:
         return browser.post(
             f"/workshops/{self.workshop_id}/{action}", data={**fields, "csrf_token": match[1]}
         )
+
+    def co_facilitator(self, name: str = "Cole") -> FlaskClient:
+        """Invite a colleague to the team with an invite link; return their logged-in browser."""
+        team_id = team_id_of(self.app, self.facilitator_browser)
+        page = self.facilitator_browser.get(f"/teams/{team_id}").get_data(as_text=True)
+        token = _CSRF.search(page)[1]  # type: ignore[index]
+        self.facilitator_browser.post(f"/teams/{team_id}/invites", data={"csrf_token": token})
+        page = self.facilitator_browser.get(f"/teams/{team_id}").get_data(as_text=True)
+        invite = re.search(r'class="invite-link" href="[^"]*(/teams/join/[^"]+)"', page)
+        assert invite, "no invite link on the team page"
+        colleague = sign_up(self.app, name)
+        assert post_form(colleague, invite[1], {}).status_code == 302
+        return colleague
 
     def drain(self) -> None:
         """Forget everything received so far, before the next step's assertions."""

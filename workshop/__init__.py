@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import config as settings
-from .extensions import csrf, socketio
+from .extensions import csrf, login_manager, socketio
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,19 +27,28 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(overrides)
     app.config["ASYNC_MODE"] = settings.async_mode(app.config["ASYNC_MODE"])
     app.config["SESSION_COOKIE_SECURE"] = app.config["HTTPS"]
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["HTTPS"]
 
     # Handlers must be registered before init_app, which hands them to each new server.
     from . import database, events, views  # noqa: F401
+    from .ratelimit import limits
     from .realtime.connections import connections
 
     database.init_app(app)
     csrf.init_app(app)
+    login_manager.init_app(app)
+    from . import access, cli  # noqa: F401  (the user loader; the flask commands)
+
+    cli.init_app(app)
     socketio.init_app(
         app,
         # Always explicit: an installed eventlet must never be picked by detection.
         async_mode=app.config["ASYNC_MODE"],
         max_http_buffer_size=app.config["SOCKET_MAX_MESSAGE_BYTES"],
+        # None means the app's own origin only; WORKSHOP_CORS_ORIGINS widens it.
+        cors_allowed_origins=app.config["CORS_ORIGINS"],
     )
     connections.clear()
+    limits.reset()
     views.init_app(app)
     return app

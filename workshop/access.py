@@ -1,45 +1,111 @@
-"""Rights carried by the browser's signed session cookie.
+"""Who may do what, decided from the database and signed tokens, never from the client's word.
 
-Until facilitator accounts exist, the browser that created a workshop is its
-facilitator, and a phone is the participant it joined as. The cookie is signed,
-so neither can be forged; knowing a join code grants neither.
+Facilitators are logged-in members of the team that owns a workshop. A phone is
+the participant named by its signed rejoin token, kept in the session cookie
+and in the phone's localStorage, so the same phone comes back as the same person.
 """
 
 from __future__ import annotations
 
-from flask import session
+import secrets
 
-_FACILITATES = "facilitates"
-_PARTICIPANTS = "participants"
+from flask import current_app, session
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from .errors import NotFound
+from .extensions import db, login_manager
+from .models import Membership, User, Workshop
+from .services import accounts
+
+_REJOIN = "rejoin"
 _KEEP = 50
 
 
-def grant_facilitator(workshop_id: int) -> None:
-    """Make this browser the facilitator of the workshop."""
-    ids = [i for i in session.get(_FACILITATES, []) if i != workshop_id]
-    session[_FACILITATES] = [*ids, workshop_id][-_KEEP:]
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def user_id() -> int | None:
+    """Return the logged-in facilitator's id, or None."""
+    return current_user.id if current_user.is_authenticated else None
+
+
+def can_run(workshop: Workshop) -> bool:
+    """Return whether the logged-in user belongs to the team that owns the workshop."""
+    return accounts.is_member(user_id(), workshop.team_id)
+
+
+def facilitated(workshop_id: int) -> Workshop:
+    """Return the workshop if the logged-in user may run it; otherwise it does not exist."""
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None or not can_run(workshop):
+        raise NotFound("That workshop does not exist.")
+    return workshop
+
+
+def team_workshops() -> list[Workshop]:
+    """Return the workshops of every team the logged-in user belongs to, newest first."""
+    uid = user_id()
+    if uid is None:
+        return []
+    return list(
+        db.session.execute(
+            db.select(Workshop)
+            .join(Membership, Membership.team_id == Workshop.team_id)
+            .where(Membership.user_id == uid)
+            .order_by(Workshop.id.desc())
+        ).scalars()
+    )
+
+
+def client_id() -> str:
+    """Return this browser's own random id, for limits that must not be per IP."""
+    if "client" not in session:
+        session["client"] = secrets.token_urlsafe(12)
+    return str(session["client"])
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="rejoin-token")
+
+
+def rejoin_token(workshop_id: int, participant_id: int) -> str:
+    """Return the signed token that makes a phone this participant again."""
+    return _signer().dumps([workshop_id, participant_id])
+
+
+def read_rejoin_token(token: str | None, workshop_id: int) -> int | None:
+    """Return the participant id a token names for this workshop, or None if it is not valid."""
+    if not token:
+        return None
+    try:
+        named = _signer().loads(token)
+    except BadSignature:
+        return None
+    if (
+        not isinstance(named, list)
+        or len(named) != 2
+        or named[0] != workshop_id
+        or not isinstance(named[1], int)
+    ):
+        return None
+    return named[1]
+
+
+def remember_participant(workshop_id: int, participant_id: int) -> str:
+    """Keep the phone's rejoin token in its session cookie; return the token."""
+    token = rejoin_token(workshop_id, participant_id)
+    tokens = dict(session.get(_REJOIN, {}))
+    tokens.pop(str(workshop_id), None)
+    tokens[str(workshop_id)] = token
+    session[_REJOIN] = dict(list(tokens.items())[-_KEEP:])
     session.permanent = True
+    return token
 
 
-def is_facilitator(workshop_id: int) -> bool:
-    """Return whether this browser created the workshop."""
-    return workshop_id in session.get(_FACILITATES, [])
-
-
-def facilitated_workshops() -> list[int]:
-    """Return the ids of the workshops this browser created, newest last."""
-    return list(session.get(_FACILITATES, []))
-
-
-def remember_participant(workshop_id: int, participant_id: int) -> None:
-    """Remember which participant this phone is in the workshop."""
-    joined = dict(session.get(_PARTICIPANTS, {}))
-    joined[str(workshop_id)] = participant_id
-    session[_PARTICIPANTS] = dict(list(joined.items())[-_KEEP:])
-    session.permanent = True
-
-
-def participant_id(workshop_id: int) -> int | None:
-    """Return the participant this phone joined the workshop as, if any."""
-    value = session.get(_PARTICIPANTS, {}).get(str(workshop_id))
-    return value if isinstance(value, int) else None
+def participant_id(workshop_id: int, token: str | None = None) -> int | None:
+    """Return the participant this phone is in the workshop: from its cookie, else `token`."""
+    from_cookie = read_rejoin_token(session.get(_REJOIN, {}).get(str(workshop_id)), workshop_id)
+    return from_cookie if from_cookie is not None else read_rejoin_token(token, workshop_id)

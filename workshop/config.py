@@ -61,6 +61,11 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # Where phones reach the app, when a proxy hides it; otherwise taken from the request.
         "PUBLIC_URL": os.environ.get("WORKSHOP_PUBLIC_URL", "").rstrip("/") or None,
         "HTTPS": os.environ.get("WORKSHOP_HTTPS") == "1",
+        "CORS_ORIGINS": [o.strip() for o in os.environ["WORKSHOP_CORS_ORIGINS"].split(",")]
+        if os.environ.get("WORKSHOP_CORS_ORIGINS")
+        else None,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         # A phone keeps its place in a workshop for a long day and a follow-up.

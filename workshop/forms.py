@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .method import METHODS
+from .services.accounts import PASSWORD_MAX, PASSWORD_MIN, TEAM_NAME_MAX, USER_NAME_MAX
 from .text import NAME_MAX, ORGANISATION_MAX, TITLE_MAX
 
 
@@ -47,6 +48,7 @@ class NewWorkshopForm(FlaskForm):
         validators=[Optional(), Length(max=ORGANISATION_MAX)],
         render_kw={"maxlength": ORGANISATION_MAX},
     )
+    team = SelectField("Team", coerce=int, validators=[DataRequired()])
     method = SelectField(
         "Template",
         choices=[SelectChoice(m.key, m.name) for m in METHODS.values()],
@@ -59,3 +61,61 @@ class ActionForm(FlaskForm):
     """A button that changes something: CSRF-protected, with nothing else to fill in."""
 
     submit = SubmitField("Go")
+
+
+class SignupForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        validators=[DataRequired("Tell us your name."), Length(max=USER_NAME_MAX)],
+        render_kw={"autocomplete": "name", "maxlength": USER_NAME_MAX},
+    )
+    email = EmailField(
+        "E-mail address",
+        validators=[DataRequired("Enter your e-mail address."), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        f"Password (at least {PASSWORD_MIN} characters)",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Choose a password of at least {PASSWORD_MIN} characters.",
+            ),
+        ],
+        render_kw={"autocomplete": "new-password", "minlength": PASSWORD_MIN},
+    )
+    team = StringField(
+        "Team name",
+        validators=[Optional(), Length(max=TEAM_NAME_MAX)],
+        render_kw={"maxlength": TEAM_NAME_MAX, "placeholder": "Partnerships team"},
+    )
+    submit = SubmitField("Create account")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "E-mail address",
+        validators=[DataRequired("Enter your e-mail address."), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Log in")
+
+
+class TeamForm(FlaskForm):
+    name = StringField(
+        "Team name",
+        validators=[DataRequired("Give the team a name."), Length(max=TEAM_NAME_MAX)],
+        render_kw={"maxlength": TEAM_NAME_MAX},
+    )
+    submit = SubmitField("Create team")
+
+
+class RejoinForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired(), Length(max=300)])

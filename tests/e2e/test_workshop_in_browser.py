@@ -48,6 +48,13 @@ def test_a_workshop_runs_end_to_end_in_a_real_browser(browser, live_url: str, sh
     console = laptop.new_page()
     problems.watch(console)
     console.goto(live_url + "/workshops/new")
+    assert "/login" in console.url, "running a workshop needs an account"
+    console.get_by_role("link", name="Create an account").click()
+    console.get_by_label("Your name").fill("Fran Facilitator")
+    console.get_by_label("E-mail address").fill("fran@example.org")
+    console.get_by_label("Password").fill("correct horse battery")
+    console.get_by_label("Team name").fill("Harbour partnerships")
+    console.get_by_role("button", name="Create account").click()
     console.get_by_label("Workshop title").fill("Harbour Foods <strategy>")
     console.get_by_role("button", name="Create workshop").click()
     expect(console.locator("#connection-status")).to_contain_text("Connected")

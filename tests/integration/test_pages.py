@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.people import Room, created_workshop_id, post_form
+from tests.people import Room, created_workshop_id, post_form, sign_up, team_id_of
 from workshop.extensions import db
 from workshop.models import Workshop
 
@@ -37,9 +37,14 @@ def test_a_known_code_leads_to_the_join_page_and_an_unknown_one_says_so(room: Ro
     assert "No workshop is using that code" in malformed.get_data(as_text=True)
 
 
-def test_the_new_workshop_form_refuses_a_blank_title(client: FlaskClient, app: Flask) -> None:
+def test_the_new_workshop_form_refuses_a_blank_title(app: Flask) -> None:
+    client = sign_up(app)
     assert 'name="title"' in page(client, "/workshops/new")
-    response = post_form(client, "/workshops/new", {"title": "   ", "method": "self-and-world"})
+    response = post_form(
+        client,
+        "/workshops/new",
+        {"title": "   ", "method": "self-and-world", "team": team_id_of(app, client)},
+    )
     assert response.status_code == 200
     assert "title" in response.get_data(as_text=True).lower()
     with app.app_context():
@@ -54,11 +59,13 @@ def test_the_console_shows_the_code_link_qr_and_questions_to_its_creator_only(ro
     assert f"/screen/{room.screen_token}" in html
     assert "What does partnering mean for us?" in html
     assert "Which values must a partner share with us?" in html
-    page(room.app.test_client(), f"/workshops/{room.workshop_id}/console", 404)
+    anonymous = room.app.test_client().get(f"/workshops/{room.workshop_id}/console")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    page(sign_up(room.app, "Other Team"), f"/workshops/{room.workshop_id}/console", 404)
     page(room.facilitator_browser, "/workshops/999/console", 404)
 
 
-def test_the_home_page_lists_the_workshops_this_browser_created(room: Room) -> None:
+def test_the_home_page_lists_the_workshops_of_the_facilitators_team(room: Room) -> None:
     html = page(room.facilitator_browser, "/")
     assert f"/workshops/{room.workshop_id}/console" in html
     assert f"/workshops/{room.workshop_id}/console" not in page(room.app.test_client(), "/")
@@ -133,11 +140,15 @@ def test_user_text_is_escaped_on_every_page(app: Flask) -> None:
         room.close()
 
 
-def test_a_form_posted_without_its_csrf_token_is_refused(client: FlaskClient, app: Flask) -> None:
-    refused = client.post("/workshops/new", data={"title": "No token", "method": "self-and-world"})
+def test_a_form_posted_without_its_csrf_token_is_refused(app: Flask) -> None:
+    client = sign_up(app)
+    team = team_id_of(app, client)
+    refused = client.post(
+        "/workshops/new", data={"title": "No token", "method": "self-and-world", "team": team}
+    )
     assert refused.status_code == 400
     accepted = post_form(
-        client, "/workshops/new", {"title": "With token", "method": "self-and-world"}
+        client, "/workshops/new", {"title": "With token", "method": "self-and-world", "team": team}
     )
     assert accepted.status_code == 302
     with app.app_context():

@@ -64,7 +64,7 @@ def test_knowing_the_join_code_does_not_open_the_console(room: Room) -> None:
     page = phone.browser.get(f"/workshops/{room.workshop_id}/console")
 
     assert ack["ok"] is False and ack["error"]["code"] == "not_found"
-    assert page.status_code == 404
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
 
 
 def test_a_phone_cannot_answer_as_someone_else(room: Room) -> None:
@@ -92,12 +92,9 @@ def test_a_wrong_projector_token_is_refused(room: Room) -> None:
 
 
 def test_one_socket_serves_one_workshop(room: Room) -> None:
-    from tests.people import created_workshop_id, post_form
+    from tests.people import new_workshop
 
-    second = post_form(
-        room.facilitator_browser, "/workshops/new", {"title": "Second", "method": "self-and-world"}
-    )
-    second_id = created_workshop_id(second.headers["Location"])
+    second_id = new_workshop(room.app, room.facilitator_browser, "Second")
     console = room.console()
 
     ack = console.send("console:join", {"workshop_id": second_id})

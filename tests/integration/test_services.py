@@ -22,8 +22,20 @@ def ctx(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
-def workshop(ctx: None) -> Workshop:
-    return facilitation.create_workshop("  Partnering   2027 ", " Acme ", "self-and-world")
+def team(ctx: None) -> int:
+    from workshop.services import accounts
+
+    user = accounts.sign_up("fran@example.org", "correct horse battery", "Fran", "Fran's team")
+    return user.memberships[0].team_id
+
+
+def make(title: str, team: int) -> Workshop:
+    return facilitation.create_workshop(title, None, "self-and-world", team)
+
+
+@pytest.fixture
+def workshop(team: int) -> Workshop:
+    return facilitation.create_workshop("  Partnering   2027 ", " Acme ", "self-and-world", team)
 
 
 def test_a_new_workshop_waits_in_the_lobby_with_the_methods_questions(workshop: Workshop) -> None:
@@ -34,8 +46,8 @@ def test_a_new_workshop_waits_in_the_lobby_with_the_methods_questions(workshop: 
     assert len(workshop.join_code) == 6 and len(workshop.screen_token) >= 32
 
 
-def test_each_workshop_gets_its_own_code_and_screen_token(ctx: None) -> None:
-    made = [facilitation.create_workshop(f"W{n}", None, "self-and-world") for n in range(30)]
+def test_each_workshop_gets_its_own_code_and_screen_token(team: int) -> None:
+    made = [make(f"W{n}", team) for n in range(30)]
     assert len({w.join_code for w in made}) == 30
     assert len({w.screen_token for w in made}) == 30
 
@@ -43,9 +55,9 @@ def test_each_workshop_gets_its_own_code_and_screen_token(ctx: None) -> None:
 @pytest.mark.parametrize(
     ("title", "method"), [("", "self-and-world"), ("x" * 121, "self-and-world"), ("Ok", "nope")]
 )
-def test_a_workshop_needs_a_title_and_a_known_method(ctx: None, title: str, method: str) -> None:
+def test_a_workshop_needs_a_title_and_a_known_method(team: int, title: str, method: str) -> None:
     with pytest.raises(ValidationError):
-        facilitation.create_workshop(title, None, method)
+        facilitation.create_workshop(title, None, method, team)
     assert db.session.execute(db.select(Workshop)).first() is None
 
 
@@ -127,7 +139,7 @@ def test_edits_and_deletes_only_while_the_question_is_open(workshop: Workshop) -
 
 
 def test_a_participant_of_another_workshop_is_not_found(workshop: Workshop) -> None:
-    other = facilitation.create_workshop("Other", None, "self-and-world")
+    other = make("Other", workshop.team_id)
     stranger = participation.join(other.id, "Zed")
     facilitation.start(workshop.id)
     with pytest.raises(NotFound):
@@ -135,7 +147,7 @@ def test_a_participant_of_another_workshop_is_not_found(workshop: Workshop) -> N
 
 
 def test_hiding_is_limited_to_the_workshops_own_answers(workshop: Workshop) -> None:
-    other = facilitation.create_workshop("Other", None, "self-and-world")
+    other = make("Other", workshop.team_id)
     person = participation.join(other.id, "Zed")
     facilitation.start(other.id)
     answer, _ = participation.submit_answer(other.id, person.id, other.questions[0].id, "hi")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -119,3 +120,30 @@ class LiveClient:
     def close(self) -> None:
         if self.sio.connected:
             self.sio.disconnect()
+
+
+def signed_up_facilitator(base_url: str, name: str = "Fran") -> requests.Session:
+    """Sign a facilitator up through the real form; return the logged-in browser session."""
+    browser = requests.Session()
+    email = f"{name.lower()}-{secrets.token_hex(4)}@example.org"
+    response = post_form(
+        browser,
+        base_url + "/signup",
+        {"name": name, "email": email, "password": "correct horse battery", "team": "Team"},
+    )
+    assert response.status_code == 302, response.text
+    return browser
+
+
+def create_workshop(base_url: str, browser: requests.Session, title: str) -> int:
+    """Create a workshop through the form in the facilitator's first team; return its id."""
+    form = browser.get(base_url + "/workshops/new", timeout=5).text
+    team = re.search(r'<option[^>]*value="(\d+)"', form[form.index('name="team"') :])
+    assert team, "the new-workshop form offers no team"
+    response = post_form(
+        browser,
+        base_url + "/workshops/new",
+        {"title": title, "method": "self-and-world", "team": team[1]},
+    )
+    assert response.status_code == 302, response.text
+    return int(re.search(r"/workshops/(\d+)/console", response.headers["Location"])[1])

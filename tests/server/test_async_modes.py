@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.server.live_server import LiveClient, post_form, running_server
+from tests.server.live_server import (
+    LiveClient,
+    create_workshop,
+    post_form,
+    running_server,
+    signed_up_facilitator,
+)
 
 pytestmark = pytest.mark.server
 
@@ -16,18 +22,9 @@ pytestmark = pytest.mark.server
 @pytest.mark.parametrize("mode", ["threading", "gevent", "eventlet"])
 def test_a_short_workshop_runs_under_each_async_mode(tmp_path: Path, mode: str) -> None:
     with running_server(tmp_path, mode) as url:
-        facilitator = requests.Session()
-        created = post_form(
-            facilitator,
-            url + "/workshops/new",
-            {
-                "title": f"Live under {mode}",
-                "method": "self-and-world",
-            },
-        )
-        assert created.status_code == 302
-        workshop_id = int(re.search(r"/workshops/(\d+)/console", created.headers["Location"])[1])
-        console_page = facilitator.get(url + created.headers["Location"], timeout=5).text
+        facilitator = signed_up_facilitator(url)
+        workshop_id = create_workshop(url, facilitator, f"Live under {mode}")
+        console_page = facilitator.get(f"{url}/workshops/{workshop_id}/console", timeout=5).text
         code = re.search(r"/j/([A-Z2-9]{6})", console_page)[1]
 
         console = LiveClient(url, facilitator)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_socketio import join_room
 
 from .. import access
-from ..errors import NotFound
 from ..models import Workshop
 from ..realtime import rooms
 from ..realtime.connections import Binding, Role, connections
@@ -22,11 +21,9 @@ FACILITATOR = Role.FACILITATOR
 @handles("console:join", {"workshop_id": ident()})
 def join_console(workshop_id: int) -> Ack:
     """Sent by the console on load and on reconnect; answers with the console snapshot."""
-    if not access.is_facilitator(workshop_id):
-        # Same answer as a missing workshop: a console cannot probe for others.
-        raise NotFound("That workshop does not exist.")
-    workshop = workshop_by_id(workshop_id)
-    bind(Binding(workshop.id, FACILITATOR))
+    # A missing workshop and another team's read the same: a console cannot probe.
+    workshop = access.facilitated(workshop_id)
+    bind(Binding(workshop.id, FACILITATOR, user_id=access.user_id()))
     join_room(rooms.audience(workshop.id, FACILITATOR))
     return ok(state=console_state(workshop, connections.online(workshop.id)))
 

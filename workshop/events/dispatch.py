@@ -13,9 +13,12 @@ from typing import Any
 
 from flask import request
 
-from ..errors import DomainError, Forbidden, ValidationError
+from ..errors import DomainError, Forbidden, LimitReached, ValidationError
 from ..extensions import db, socketio
+from ..models import Workshop
+from ..ratelimit import SlidingWindow, limits
 from ..realtime.connections import Binding, Role, connections
+from ..services import accounts
 from .schema import Schema, validate
 
 log = logging.getLogger(__name__)
@@ -32,13 +35,31 @@ def failure(error: DomainError) -> Ack:
 
 
 def require(role: Role) -> Binding:
-    """Return this socket's binding if it has joined with `role`, or raise Forbidden."""
+    """Return this socket's binding if it joined with `role` and still has the right.
+
+    A facilitator's team membership is checked in the database on every event,
+    so someone removed from the team loses control at once.
+    """
     binding = connections.get(request.sid)  # type: ignore[attr-defined]
     if binding is None:
         raise Forbidden("Join a workshop before sending this.", code="not_joined")
     if binding.role is not role:
         raise Forbidden(f"Only the {role.value} can do this.")
+    if role is Role.FACILITATOR:
+        workshop = db.session.get(Workshop, binding.workshop_id)
+        if workshop is None or not accounts.is_member(binding.user_id, workshop.team_id):
+            raise Forbidden("You are not a member of the team that runs this workshop.")
     return binding
+
+
+def _within_limit(binding: Binding, window: SlidingWindow) -> None:
+    """Count the event against the person who sent it, never against a shared IP."""
+    who = ("p", binding.participant_id) if binding.participant_id else ("u", binding.user_id)
+    if not window.allow(*who):
+        raise LimitReached(
+            "You are sending faster than the workshop can take. Wait a few seconds.",
+            code="rate_limited",
+        )
 
 
 def bind(binding: Binding) -> bool:
@@ -56,11 +77,14 @@ def bind(binding: Binding) -> bool:
     return connections.bind(sid, binding)
 
 
-def handles(event: str, schema: Schema, role: Role | None = None) -> Callable[..., Any]:
+def handles(
+    event: str, schema: Schema, role: Role | None = None, limit: SlidingWindow | None = None
+) -> Callable[..., Any]:
     """Register a handler for `event` whose payload follows `schema`.
 
-    With a `role`, the handler receives the socket's binding first; without
-    one (the join events), it must check rights itself.
+    With a `role`, the handler receives the socket's binding first, and the
+    event counts against the sender's `limit` (by default the general one);
+    without a role (the join events), the handler checks rights itself.
     """
 
     def decorate(handler: Callable[..., Ack]) -> Callable[..., Ack]:
@@ -72,7 +96,9 @@ def handles(event: str, schema: Schema, role: Role | None = None) -> Callable[..
                 fields = validate(args[0] if args else None, schema)
                 if role is None:
                     return handler(**fields)
-                return handler(require(role), **fields)
+                binding = require(role)
+                _within_limit(binding, limit or limits.events)
+                return handler(binding, **fields)
             except DomainError as error:
                 db.session.rollback()
                 return failure(error)

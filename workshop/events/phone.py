@@ -6,6 +6,7 @@ from flask import request
 from flask_socketio import join_room
 
 from .. import access
+from ..ratelimit import limits
 from ..realtime import rooms
 from ..realtime.connections import Binding, Role
 from ..realtime.publish import publish_answer, publish_answer_removed, publish_presence
@@ -20,10 +21,14 @@ PHONE = Role.PHONE
 _RAW_ANSWER = Str(ANSWER_MAX * 4)
 
 
-@handles("phone:join", {"workshop_id": ident()})
-def join_phone(workshop_id: int) -> Ack:
-    """Sent by the phone page on load and reconnect; answers with the phone's snapshot."""
-    participant_id = access.participant_id(workshop_id)
+@handles("phone:join", {"workshop_id": ident(), "token": Str(300, required=False)})
+def join_phone(workshop_id: int, token: str | None) -> Ack:
+    """Sent by the phone page on load and reconnect; answers with the phone's snapshot.
+
+    The participant comes from the signed rejoin token in the session cookie, or
+    from the copy the phone kept in localStorage when the cookie is gone.
+    """
+    participant_id = access.participant_id(workshop_id, token)
     person = lookup.participant(workshop_id, participant_id or 0)
     workshop = person.workshop
     came_online = bind(Binding(workshop.id, PHONE, person.id))
@@ -38,6 +43,7 @@ def join_phone(workshop_id: int) -> Ack:
     "answer:submit",
     {"question_id": ident(), "text": _RAW_ANSWER, "client_key": Str(64, required=False)},
     PHONE,
+    limits.answers,
 )
 def submit(me: Binding, question_id: int, text: str, client_key: str | None) -> Ack:
     """Store an answer to the current question; acknowledged only once committed."""
@@ -50,7 +56,7 @@ def submit(me: Binding, question_id: int, text: str, client_key: str | None) -> 
     return ok(answer=own_answer_view(answer), duplicate=not created)
 
 
-@handles("answer:edit", {"answer_id": ident(), "text": _RAW_ANSWER}, PHONE)
+@handles("answer:edit", {"answer_id": ident(), "text": _RAW_ANSWER}, PHONE, limits.answers)
 def edit(me: Binding, answer_id: int, text: str) -> Ack:
     """Rewrite one of this phone's answers while answering is open."""
     assert me.participant_id is not None
@@ -59,7 +65,7 @@ def edit(me: Binding, answer_id: int, text: str) -> Ack:
     return ok(answer=own_answer_view(answer))
 
 
-@handles("answer:delete", {"answer_id": ident()}, PHONE)
+@handles("answer:delete", {"answer_id": ident()}, PHONE, limits.answers)
 def delete(me: Binding, answer_id: int) -> Ack:
     """Delete one of this phone's answers while answering is open."""
     assert me.participant_id is not None

@@ -23,6 +23,7 @@ class Binding:
     workshop_id: int
     role: Role
     participant_id: int | None = None
+    user_id: int | None = None
 
 
 class Connections:

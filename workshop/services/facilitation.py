@@ -22,8 +22,14 @@ TIMER_MAX_SECONDS = 60 * 60
 _CODE_ATTEMPTS = 20
 
 
-def create_workshop(title: str, organisation: str | None, method_key: str) -> Workshop:
-    """Create a workshop in the lobby, with its questions copied from the method."""
+def create_workshop(
+    title: str,
+    organisation: str | None,
+    method_key: str,
+    team_id: int,
+    created_by_id: int | None = None,
+) -> Workshop:
+    """Create a team's workshop in the lobby, with its questions copied from the method."""
     title = required_text(title, label="The title", limit=TITLE_MAX)
     organisation = optional_text(organisation, label="The organisation", limit=ORGANISATION_MAX)
     try:
@@ -33,6 +39,8 @@ def create_workshop(title: str, organisation: str | None, method_key: str) -> Wo
 
     for _ in range(_CODE_ATTEMPTS):
         workshop = Workshop(
+            team_id=team_id,
+            created_by_id=created_by_id,
             join_code=new_join_code(),
             screen_token=new_token(),
             title=title,

@@ -242,14 +242,18 @@ def workshop_by_share_token(token: str) -> Workshop:
     return workshop
 
 
-def revise(workshop_id: int, number: int | None = None) -> Workshop:
+def revise(workshop_id: int, by_user_id: int, number: int | None = None) -> Workshop:
     """Start a new workshop whose canvas starts from a sealed version (the latest by default)."""
     source = workshop_by_id(workshop_id)
     if not source.versions:
         raise TransitionError("Seal a version of this canvas before revising it.")
     sealed = version(source, number) if number is not None else source.versions[-1]
     revision = facilitation.create_workshop(
-        f"{source.title} (revision)"[:120], source.organisation, source.method_key
+        f"{source.title} (revision)"[:120],
+        source.organisation,
+        source.method_key,
+        source.team_id,
+        by_user_id,
     )
     revision.seeded_from_version_id = sealed.id
     seeded = canvas.fields(revision)

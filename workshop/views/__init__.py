@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 
 from ..errors import DomainError
-from . import canvas, facilitator, home, phone, screen
+from . import auth, canvas, facilitator, home, phone, screen, teams
 
 CSP = "; ".join(
     [
@@ -23,7 +23,7 @@ CSP = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (home.bp, facilitator.bp, canvas.bp, phone.bp, screen.bp):
+    for blueprint in (home.bp, auth.bp, teams.bp, facilitator.bp, canvas.bp, phone.bp, screen.bp):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(404)

@@ -5,24 +5,26 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import access
 from ..canvas import PURPOSES, VALUE_FACETS, Document, compare
 from ..errors import NotFound
 from ..exports import answers_csv, json_document, markdown
-from ..extensions import db
 from ..forms import ActionForm
 from ..models import CanvasVersion, Workshop
-from ..services import canvas, lookup, synthesis
+from ..services import accounts, canvas, synthesis
 
 bp = Blueprint("canvas", __name__)
 
 
 def _facilitated(workshop_id: int) -> Workshop:
-    if not access.is_facilitator(workshop_id):
+    """Return the workshop if the logged-in user's team owns it; 404 for everyone else."""
+    try:
+        return access.facilitated(workshop_id)
+    except NotFound:
         abort(404)
-    return lookup.workshop_by_id(workshop_id)
 
 
 def _document(workshop: Workshop, number: int | None) -> tuple[Document, CanvasVersion | None]:
@@ -91,17 +93,14 @@ def _render(workshop: Workshop, doc: Document, version: CanvasVersion | None, **
 
 
 @bp.route("/workshops/")
+@login_required
 def dashboard() -> str:
-    """List the workshops this browser runs, with their canvases and versions."""
-    ids = access.facilitated_workshops()
-    workshops = []
-    if ids:
-        workshops = list(
-            db.session.execute(
-                db.select(Workshop).where(Workshop.id.in_(ids)).order_by(Workshop.id.desc())
-            ).scalars()
-        )
-    return render_template("canvas/dashboard.html", workshops=workshops)
+    """List the workshops of the user's teams, with their canvases and versions."""
+    return render_template(
+        "canvas/dashboard.html",
+        workshops=access.team_workshops(),
+        teams=accounts.teams_of(current_user.id),
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>/canvas")
@@ -197,8 +196,7 @@ def seal(workshop_id: int) -> BaseResponse:
 def revise(workshop_id: int) -> BaseResponse:
     """Start a new workshop whose canvas begins from the latest version: a strategy reset."""
     _action(workshop_id)
-    revision = synthesis.revise(workshop_id, request.form.get("version", type=int))
-    access.grant_facilitator(revision.id)
+    revision = synthesis.revise(workshop_id, current_user.id, request.form.get("version", type=int))
     return redirect(url_for("facilitator.console", workshop_id=revision.id))
 
 

@@ -6,20 +6,21 @@ from flask import Blueprint, Response, abort, redirect, render_template, url_for
 
 from .. import access
 from ..errors import Closed, DomainError, NotFound
-from ..forms import JoinForm
-from ..models import Participant
+from ..forms import JoinForm, RejoinForm
+from ..models import Participant, Workshop
 from ..phases import Phase
 from ..services import lookup, participation
 from . import links
+from .home import workshop_for_code
 
 bp = Blueprint("phone", __name__, url_prefix="/j")
 
 
-def _workshop_or_404(code: str):  # type: ignore[no-untyped-def]
+def _workshop_or_404(code: str) -> Workshop:
     try:
-        return lookup.workshop_by_code(code)
-    except NotFound:
-        abort(404)
+        return workshop_for_code(code)
+    except NotFound as missing:
+        abort(429 if missing.code == "rate_limited" else 404)
 
 
 def _joined_as(workshop_id: int) -> Participant | None:
@@ -55,7 +56,30 @@ def join(code: str) -> str | Response | tuple[str, int]:
         else:
             access.remember_participant(workshop.id, person.id)
             return redirect(url_for("phone.live", code=workshop.join_code))
-    return render_template("phone/join.html", workshop=workshop, form=form)
+    return render_template(
+        "phone/join.html", workshop=workshop, form=form, rejoin=RejoinForm(prefix="rejoin")
+    )
+
+
+@bp.post("/<code>/rejoin")
+def rejoin(code: str) -> Response:
+    """Come back as the same participant with the token the phone kept in localStorage."""
+    workshop = _workshop_or_404(code)
+    form = RejoinForm(prefix="rejoin")
+    participant_id = (
+        access.read_rejoin_token(form.token.data, workshop.id)
+        if form.validate_on_submit()
+        else None
+    )
+    if participant_id is not None:
+        try:
+            lookup.participant(workshop.id, participant_id)
+        except NotFound:
+            participant_id = None
+    if participant_id is None:
+        return redirect(url_for("phone.join", code=workshop.join_code))
+    access.remember_participant(workshop.id, participant_id)
+    return redirect(url_for("phone.live", code=workshop.join_code))
 
 
 @bp.route("/<code>/live")
@@ -65,7 +89,12 @@ def live(code: str) -> str | Response:
     person = _joined_as(workshop.id)
     if person is None:
         return redirect(url_for("phone.join", code=workshop.join_code))
-    return render_template("phone/live.html", workshop=workshop, person=person)
+    return render_template(
+        "phone/live.html",
+        workshop=workshop,
+        person=person,
+        rejoin_token=access.rejoin_token(workshop.id, person.id),
+    )
 
 
 @bp.route("/<code>/qr.svg")

@@ -1,0 +1,57 @@
+"""`flask --app workshop` commands for first-time set-up."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .errors import DomainError, NotFound
+from .extensions import db
+from .models import User
+from .services import accounts
+
+
+def _user(email: str) -> User:
+    user = db.session.execute(
+        db.select(User).filter_by(email=email.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    return user
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The facilitator's name.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="At least 10 characters.",
+)
+@click.option("--team", "team_name", default=None, help="Also create a team the user owns.")
+def create_user(email: str, name: str, password: str, team_name: str | None) -> None:
+    """Create a facilitator account (and, with --team, its first team)."""
+    try:
+        user = accounts.sign_up(email, password, name, team_name)
+    except DomainError as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"Created {user.email}" + (f" with the team {team_name!r}." if team_name else "."))
+
+
+@click.command("create-team")
+@click.argument("name")
+@click.option("--owner", required=True, help="E-mail address of the account that owns it.")
+def create_team(name: str, owner: str) -> None:
+    """Create a team owned by an existing account."""
+    try:
+        team = accounts.create_team(_user(owner).id, name)
+    except (DomainError, NotFound) as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"Created the team {team.name!r} (id {team.id}), owned by {owner}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_user)
+    app.cli.add_command(create_team)
