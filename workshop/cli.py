@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from .errors import DomainError, NotFound
 from .extensions import db
@@ -21,6 +22,7 @@ def _user(email: str) -> User:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", required=True, help="The facilitator's name.")
 @click.option(
@@ -41,6 +43,7 @@ def create_user(email: str, name: str, password: str, team_name: str | None) -> 
 
 
 @click.command("create-team")
+@with_appcontext
 @click.argument("name")
 @click.option("--owner", required=True, help="E-mail address of the account that owns it.")
 def create_team(name: str, owner: str) -> None:
