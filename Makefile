@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format clean
+.PHONY: run test test-postgres lint format clean db-upgrade
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (127.0.0.1:5432, database test); it skips, saying why, without one.
+test-postgres: $(VENV)/.installed
+	WORKSHOP_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+db-upgrade: $(VENV)/.installed
+	$(BIN)/flask --app workshop db-upgrade
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

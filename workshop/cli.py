@@ -55,6 +55,31 @@ def create_team(name: str, owner: str) -> None:
     click.echo(f"Created the team {team.name!r} (id {team.id}), owned by {owner}.")
 
 
+@click.command("db-upgrade")
+@click.option("--revision", default="head", help="The migration to reach (default: the latest).")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Bring the database schema up to date (run before serving a new version)."""
+    from flask import current_app
+
+    from .schema import upgrade
+
+    upgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    click.echo(f"The database is at {revision}.")
+
+
+@click.command("db-revision")
+@click.argument("message")
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Write a new migration for the changes made to models.py (for developers)."""
+    from flask import current_app
+
+    from .schema import revision
+
+    revision(current_app._get_current_object(), message)  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
-    app.cli.add_command(create_user)
-    app.cli.add_command(create_team)
+    for command in (create_user, create_team, db_upgrade, db_revision):
+        app.cli.add_command(command)

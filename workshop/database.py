@@ -25,7 +25,7 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the database to the app and create the schema if it is missing."""
+    """Attach the database to the app. The schema comes from migrations (schema.py)."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
@@ -37,5 +37,3 @@ def init_app(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
         from . import models  # noqa: F401  (registers the tables)
-
-        db.create_all()

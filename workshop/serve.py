@@ -8,6 +8,7 @@ import os
 from flask import Flask
 
 from .extensions import socketio
+from .schema import upgrade
 
 log = logging.getLogger("workshop")
 
@@ -21,6 +22,7 @@ def serve(app: Flask) -> None:
     log.info("Serving on http://%s:%d with the %s async server", host, port, mode)
     if host in {"127.0.0.1", "localhost"}:
         log.info("Phones in the room cannot reach %s; use HOST=0.0.0.0 to serve the venue.", host)
+    upgrade(app)  # the schema is brought up to date before anyone connects
     options: dict[str, object] = {"host": host, "port": port, "use_reloader": False}
     if mode == "threading":
         # Werkzeug's threaded server with simple-websocket: fine for a room of people.

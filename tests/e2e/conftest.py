@@ -53,9 +53,9 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def live_url(tmp_path: Path) -> Iterator[str]:
+def live_url(tmp_path: Path, database_url) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A fresh server (threading mode) with its own database, for one test."""
-    with running_server(tmp_path, "threading") as url:
+    with running_server(tmp_path, "threading", database_url=database_url(tmp_path)) as url:
         yield url
 
 

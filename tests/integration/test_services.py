@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -156,6 +157,10 @@ def test_hiding_is_limited_to_the_workshops_own_answers(workshop: Workshop) -> N
     assert facilitation.set_answer_hidden(other.id, answer.id, True).hidden is True
 
 
+@pytest.mark.skipif(
+    os.environ.get("WORKSHOP_TEST_DATABASE", "sqlite") != "sqlite",
+    reason="SQLite's own settings; this run uses PostgreSQL",
+)
 def test_the_database_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(ctx: None) -> None:
     connection = db.session.connection()
     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -29,11 +29,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(instance: Path, mode: str, port: int | None = None) -> Iterator[str]:
+def running_server(
+    instance: Path, mode: str, port: int | None = None, database_url: str | None = None
+) -> Iterator[str]:
     """Run `python wsgi.py` in `mode` until the block ends; yield its base URL."""
     port = port or free_port()
     env = {
         **os.environ,
+        "WORKSHOP_DATABASE_URL": database_url or f"sqlite:///{instance / 'workshop.db'}",
         "WORKSHOP_ASYNC_MODE": mode,
         "WORKSHOP_INSTANCE_PATH": str(instance),
         "HOST": "127.0.0.1",

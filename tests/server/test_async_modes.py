@@ -20,8 +20,10 @@ pytestmark = pytest.mark.server
 
 
 @pytest.mark.parametrize("mode", ["threading", "gevent", "eventlet"])
-def test_a_short_workshop_runs_under_each_async_mode(tmp_path: Path, mode: str) -> None:
-    with running_server(tmp_path, mode) as url:
+def test_a_short_workshop_runs_under_each_async_mode(
+    tmp_path: Path, mode: str, database_url
+) -> None:
+    with running_server(tmp_path, mode, database_url=database_url(tmp_path)) as url:
         facilitator = signed_up_facilitator(url)
         workshop_id = create_workshop(url, facilitator, f"Live under {mode}")
         console_page = facilitator.get(f"{url}/workshops/{workshop_id}/console", timeout=5).text

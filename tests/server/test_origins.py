@@ -13,8 +13,8 @@ from tests.server.live_server import running_server
 pytestmark = pytest.mark.server
 
 
-def test_a_socket_from_another_origin_is_refused(tmp_path: Path) -> None:
-    with running_server(tmp_path, "threading") as url:
+def test_a_socket_from_another_origin_is_refused(tmp_path: Path, database_url) -> None:
+    with running_server(tmp_path, "threading", database_url=database_url(tmp_path)) as url:
         foreign = socketio.Client(reconnection=False)
         with pytest.raises(socketio.exceptions.ConnectionError):
             foreign.connect(url, headers={"Origin": "https://evil.example"}, wait_timeout=5)
