@@ -6,13 +6,16 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
+from .services.transactions import IMMEDIATE
 
 
 def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own transaction handling is off: on_begin below says BEGIN.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         # WAL lets the projector's reads go on while a phone's answer is written.
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -22,6 +25,12 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
         cursor.close()
 
     return on_connect
+
+
+def _on_begin(connection: Connection) -> None:
+    """Begin SQLite transactions ourselves: IMMEDIATE for a service's writes."""
+    immediate = connection.get_execution_options().get(IMMEDIATE)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def init_app(app: Flask) -> None:
@@ -36,4 +45,5 @@ def init_app(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+            event.listen(engine, "begin", _on_begin)
         from . import models  # noqa: F401  (registers the tables)

@@ -12,6 +12,7 @@ from ..errors import DomainError, NotFound, ValidationError
 from ..extensions import db
 from ..models import Invite, Membership, Team, User, utcnow
 from ..text import required_text
+from .transactions import writes
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
@@ -43,6 +44,7 @@ def check_password(password: str) -> str:
     return password
 
 
+@writes
 def sign_up(email: str, password: str, name: str, team_name: str | None = None) -> User:
     """Create an account, and a first team it owns when `team_name` is given."""
     user = User(
@@ -83,6 +85,7 @@ def _add_team(user: User, name: str) -> Team:
     return team
 
 
+@writes
 def create_team(user_id: int, name: str) -> Team:
     """Create a team owned by the user."""
     user = db.session.get(User, user_id)
@@ -124,6 +127,7 @@ def team_for_member(user_id: int, team_id: int) -> Team:
     return team
 
 
+@writes
 def create_invite(team_id: int, user_id: int) -> Invite:
     """Make an invite link to the team that works for INVITE_DAYS days."""
     team_for_member(user_id, team_id)
@@ -138,6 +142,7 @@ def create_invite(team_id: int, user_id: int) -> Invite:
     return invite
 
 
+@writes
 def revoke_invite(team_id: int, user_id: int, invite_id: int) -> None:
     team_for_member(user_id, team_id)
     invite = db.session.get(Invite, invite_id)
@@ -155,6 +160,7 @@ def open_invite(token: str) -> Invite:
     return invite
 
 
+@writes
 def accept_invite(token: str, user_id: int) -> Team:
     """Add the user to the invite's team (joining twice changes nothing)."""
     invite = open_invite(token)

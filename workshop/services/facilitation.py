@@ -16,12 +16,14 @@ from ..phases import Phase, Pointer
 from ..text import ORGANISATION_MAX, TITLE_MAX, optional_text, required_text
 from . import canvas
 from .lookup import workshop_by_id
+from .transactions import writes
 
 TIMER_MIN_SECONDS = 10
 TIMER_MAX_SECONDS = 60 * 60
 _CODE_ATTEMPTS = 20
 
 
+@writes
 def create_workshop(
     title: str,
     organisation: str | None,
@@ -80,6 +82,7 @@ def point_to(workshop: Workshop, pointer: Pointer) -> None:
     workshop.timer_seconds = None
 
 
+@writes
 def start(workshop_id: int) -> Workshop:
     """Leave the lobby for the first question."""
     workshop = workshop_by_id(workshop_id)
@@ -89,6 +92,7 @@ def start(workshop_id: int) -> Workshop:
     return workshop
 
 
+@writes
 def step(workshop_id: int, delta: int) -> Workshop:
     """Move to the next (delta=1) or previous (delta=-1) question."""
     workshop = workshop_by_id(workshop_id)
@@ -97,6 +101,7 @@ def step(workshop_id: int, delta: int) -> Workshop:
     return workshop
 
 
+@writes
 def goto(workshop_id: int, position: int) -> Workshop:
     """Jump to the question at `position` (0-based)."""
     workshop = workshop_by_id(workshop_id)
@@ -118,6 +123,7 @@ def _current_question(workshop: Workshop) -> Question:
     return question
 
 
+@writes
 def set_answering(workshop_id: int, is_open: bool) -> Workshop:
     """Open or close answering on the current question."""
     workshop = workshop_by_id(workshop_id)
@@ -132,6 +138,7 @@ def set_answering(workshop_id: int, is_open: bool) -> Workshop:
     return workshop
 
 
+@writes
 def set_revealed(workshop_id: int, revealed: bool) -> Workshop:
     """Show or hide the current question's answers on the projector."""
     workshop = workshop_by_id(workshop_id)
@@ -140,6 +147,7 @@ def set_revealed(workshop_id: int, revealed: bool) -> Workshop:
     return workshop
 
 
+@writes
 def set_answer_hidden(workshop_id: int, answer_id: int, hidden: bool) -> Answer:
     """Hide one answer from the projector (moderation), or show it again."""
     answer = db.session.get(Answer, answer_id)
@@ -150,6 +158,7 @@ def set_answer_hidden(workshop_id: int, answer_id: int, hidden: bool) -> Answer:
     return answer
 
 
+@writes
 def start_timer(workshop_id: int, seconds: int) -> Workshop:
     """Start a countdown on the current question; its end comes from the server's clock."""
     if not TIMER_MIN_SECONDS <= seconds <= TIMER_MAX_SECONDS:
@@ -165,6 +174,7 @@ def start_timer(workshop_id: int, seconds: int) -> Workshop:
     return workshop
 
 
+@writes
 def stop_timer(workshop_id: int) -> Workshop:
     """Cancel the countdown; answering stays as it is."""
     workshop = workshop_by_id(workshop_id)

@@ -15,11 +15,13 @@ from ..text import ANSWER_MAX, NAME_MAX, optional_text, required_text
 from .facilitation import accepting_answers
 from .lookup import participant as find_participant
 from .lookup import workshop_by_id
+from .transactions import writes
 
 ANSWERS_PER_QUESTION = 20
 CLIENT_KEY_MAX = 64
 
 
+@writes
 def join(workshop_id: int, name: str | None) -> Participant:
     """Add a participant to the workshop; no name means anonymous."""
     workshop = workshop_by_id(workshop_id)
@@ -55,6 +57,7 @@ def _existing(person: Participant, client_key: str) -> Answer | None:
     ).scalar_one_or_none()
 
 
+@writes
 def submit_answer(
     workshop_id: int,
     participant_id: int,
@@ -68,6 +71,8 @@ def submit_answer(
     first time, so an answer is never stored twice.
     """
     person = find_participant(workshop_id, participant_id)
+    # One participant's answers are counted and stored one at a time.
+    db.session.refresh(person, with_for_update=True)
     if client_key is not None:
         if not isinstance(client_key, str) or not 0 < len(client_key) <= CLIENT_KEY_MAX:
             raise ValidationError("The answer's client key must be 1 to 64 characters.")
@@ -103,6 +108,7 @@ def submit_answer(
     return answer, True
 
 
+@writes
 def edit_answer(workshop_id: int, participant_id: int, answer_id: int, text: str) -> Answer:
     """Rewrite one of the participant's answers while its question is open."""
     person = find_participant(workshop_id, participant_id)
@@ -124,6 +130,7 @@ class RemovedAnswer:
     participant_id: int
 
 
+@writes
 def delete_answer(workshop_id: int, participant_id: int, answer_id: int) -> RemovedAnswer:
     """Delete one of the participant's answers while its question is open."""
     person = find_participant(workshop_id, participant_id)

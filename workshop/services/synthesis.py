@@ -16,8 +16,10 @@ from ..phases import Phase
 from . import canvas, facilitation
 from .lookup import participant as find_participant
 from .lookup import workshop_by_id
+from .transactions import writes
 
 
+@writes
 def open_synthesis(workshop_id: int) -> Workshop:
     """Move the room from the questions to building the canvas."""
     workshop = workshop_by_id(workshop_id)
@@ -36,9 +38,13 @@ def _editable(workshop_id: int) -> Workshop:
 
 def _field(workshop: Workshop, key: str, base_version: int) -> CanvasField:
     """Return the field to change, or raise Stale if someone changed it since `base_version`."""
-    field = canvas.fields(workshop).get(key)
-    if field is None:
+    known = canvas.fields(workshop).get(key)
+    if known is None:
         raise NotFound(f"This canvas has no field '{key}'.")
+    # Locked until commit (PostgreSQL; SQLite holds its write lock already), so two
+    # consoles cannot both pass the version check.
+    field = db.session.get(CanvasField, known.id, with_for_update=True, populate_existing=True)
+    assert field is not None
     if field.version != base_version:
         raise Stale(
             "Someone else changed this field a moment ago. Their version is shown; "
@@ -55,6 +61,7 @@ def _changed(field: CanvasField) -> CanvasField:
     return field
 
 
+@writes
 def edit_statement(workshop_id: int, key: str, text: str, base_version: int) -> CanvasField:
     """Write or rewrite a field's statement."""
     statement = rules.statement_text(text)
@@ -63,6 +70,7 @@ def edit_statement(workshop_id: int, key: str, text: str, base_version: int) -> 
     return _changed(field)
 
 
+@writes
 def set_purpose(workshop_id: int, kind: str | None, base_version: int) -> CanvasField:
     """Mark the strategic purpose as viability, momentum or both (None clears it)."""
     kind = rules.purpose_kind(kind)
@@ -71,6 +79,7 @@ def set_purpose(workshop_id: int, kind: str | None, base_version: int) -> Canvas
     return _changed(field)
 
 
+@writes
 def set_values(workshop_id: int, facet: str, items: list[Any], base_version: int) -> CanvasField:
     """Replace one of the two short lists of values."""
     facet = rules.facet(facet)
@@ -87,6 +96,7 @@ def _answer(workshop_id: int, answer_id: int) -> Answer:
     return answer
 
 
+@writes
 def set_pin(workshop_id: int, key: str, answer_id: int, pinned: bool) -> CanvasField:
     """Pin an answer to a field as one it was drawn from, or unpin it."""
     workshop = _editable(workshop_id)
@@ -110,6 +120,7 @@ def set_pin(workshop_id: int, key: str, answer_id: int, pinned: bool) -> CanvasF
         return canvas.fields(workshop_by_id(workshop_id))[key]
 
 
+@writes
 def merge(workshop_id: int, answer_id: int, into_id: int) -> list[Answer]:
     """Fold a near-duplicate answer (and any merged into it) into another; return them."""
     _editable(workshop_id)
@@ -132,6 +143,7 @@ def merge(workshop_id: int, answer_id: int, into_id: int) -> list[Answer]:
     return moved
 
 
+@writes
 def unmerge(workshop_id: int, answer_id: int) -> Answer:
     """Split a merged answer out again."""
     _editable(workshop_id)
@@ -141,6 +153,7 @@ def unmerge(workshop_id: int, answer_id: int) -> Answer:
     return answer
 
 
+@writes
 def react(workshop_id: int, participant_id: int, key: str, kind: str | None) -> str | None:
     """Set, change or (with None) withdraw a participant's reaction to a field."""
     person = find_participant(workshop_id, participant_id)
@@ -174,6 +187,7 @@ def own_reactions(participant_id: int) -> dict[str, str]:
     return {field: kind for field, kind in rows}
 
 
+@writes
 def seal(workshop_id: int) -> CanvasVersion:
     """Seal the canvas as it stands into the next numbered, dated version."""
     workshop = workshop_by_id(workshop_id)
@@ -191,6 +205,7 @@ def _new_version(workshop: Workshop) -> CanvasVersion:
     return sealed
 
 
+@writes
 def finish(workshop_id: int) -> tuple[Workshop, CanvasVersion | None]:
     """End the workshop; a canvas changed since its last version is sealed first."""
     workshop = workshop_by_id(workshop_id)
@@ -219,6 +234,7 @@ def version(workshop: Workshop, number: int) -> CanvasVersion:
     raise NotFound(f"This canvas has no version {number}.")
 
 
+@writes
 def share(workshop_id: int) -> str:
     """Make a new read-only share link; any earlier one stops working."""
     workshop = workshop_by_id(workshop_id)
@@ -227,6 +243,7 @@ def share(workshop_id: int) -> str:
     return workshop.share_token
 
 
+@writes
 def revoke_share(workshop_id: int) -> None:
     """Stop the share link from working."""
     workshop_by_id(workshop_id).share_token = None
@@ -242,6 +259,7 @@ def workshop_by_share_token(token: str) -> Workshop:
     return workshop
 
 
+@writes
 def revise(workshop_id: int, by_user_id: int, number: int | None = None) -> Workshop:
     """Start a new workshop whose canvas starts from a sealed version (the latest by default)."""
     source = workshop_by_id(workshop_id)

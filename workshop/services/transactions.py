@@ -1,0 +1,43 @@
+"""Write transactions that take the database's write lock up front.
+
+On SQLite a service's writes start with BEGIN IMMEDIATE, so the reads that
+decide a write (a field's version, a participant's answer count) happen under
+the write lock: two writers queue on the busy timeout instead of both reading
+the old value, and never deadlock upgrading a read lock. On PostgreSQL the
+services lock the rows they decide on (SELECT ... FOR UPDATE).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from ..extensions import db
+
+P = ParamSpec("P")
+R = TypeVar("R")
+IMMEDIATE = "sqlite_begin_immediate"
+
+
+def writes(service: Callable[P, R]) -> Callable[P, R]:
+    """Run the service in a write transaction (nested calls share the outer one)."""
+
+    @functools.wraps(service)
+    def in_write_transaction(*args: P.args, **kwargs: P.kwargs) -> R:
+        session = db.session()
+        if session.info.get(IMMEDIATE):
+            return service(*args, **kwargs)
+        if session.in_transaction():
+            # A read snapshot cannot become a write on SQLite; end it (nothing is pending).
+            session.commit()
+        session.connection(execution_options={IMMEDIATE: True})
+        session.info[IMMEDIATE] = True
+        try:
+            return service(*args, **kwargs)
+        finally:
+            session.info[IMMEDIATE] = False
+            if session.in_transaction():
+                session.rollback()  # a service that raised leaves nothing half-written
+
+    return in_write_transaction
