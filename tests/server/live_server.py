@@ -88,13 +88,28 @@ def post_form(browser: requests.Session, url: str, data: dict[str, str]) -> requ
 class LiveClient:
     """A python-socketio client that records every event it receives."""
 
-    def __init__(self, base_url: str, browser: requests.Session) -> None:
+    def __init__(
+        self, base_url: str, browser: requests.Session, *, reconnect: bool = False
+    ) -> None:
         self.base_url = base_url
         self.browser = browser
         self.received: list[tuple[str, Any]] = []
         self._arrived = threading.Condition()
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = socketio.Client(
+            reconnection=reconnect, reconnection_delay=0.2, reconnection_delay_max=1
+        )
         self.sio.on("*", self._record)
+
+    def join_on_every_connect(self, event: str, payload: dict[str, Any]) -> None:
+        """Join as a page does: on the first connect and again after every reconnect.
+
+        Each join's acknowledgement is recorded as a `joined` event.
+        """
+
+        def joined(ack: Any) -> None:
+            self._record("joined", ack)
+
+        self.sio.on("connect", lambda: self.sio.emit(event, payload, callback=joined))
 
     def _record(self, event: str, data: Any = None) -> None:
         with self._arrived:
