@@ -30,11 +30,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["HTTPS"]
 
     # Handlers must be registered before init_app, which hands them to each new server.
-    from . import database, events, views  # noqa: F401
+    from . import database, events, sequence, views  # noqa: F401
     from .ratelimit import limits
     from .realtime.connections import connections
 
     database.init_app(app)
+    sequence.init()
     csrf.init_app(app)
     login_manager.init_app(app)
     from . import access, cli  # noqa: F401  (the user loader; the flask commands)

@@ -106,6 +106,11 @@ class Workshop(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    # Bumped in the same transaction as every change (see database.py): clients
+    # that see a gap in the numbers ask for a fresh snapshot. Phones count only
+    # the changes phones are sent.
+    seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    phone_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     # The read-only share link of the canvas; None once revoked. Never the join code.
     share_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # A workshop opened to revise an earlier canvas starts from that version.

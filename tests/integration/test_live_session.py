@@ -240,3 +240,28 @@ def test_two_workshops_never_hear_each_other(app, room: Room) -> None:
             assert person.received() == []
     finally:
         other.close()
+
+
+def test_every_change_carries_the_next_sequence_number(room: Room) -> None:
+    console, screen, phone = room.console(), room.screen(), room.phone("Ana")
+    console.send("workshop:start")
+    state = console.send("console:join", {"workshop_id": room.workshop_id})["state"]
+    phone_state = phone.events("state")[-1]
+    room.drain()
+    seq, phone_seq = state["workshop"]["seq"], phone_state["workshop"]["seq"]
+    question_id = state["questions"][0]["id"]
+
+    sent = [
+        phone.send("answer:submit", {"question_id": question_id, "text": f"idea {n}"})["answer"]
+        for n in range(3)
+    ]
+    console.send("answer:hide", {"answer_id": sent[0]["id"], "hidden": True})
+
+    assert [a["seq"] for a in console.events("answer")] == [seq + 1, seq + 2, seq + 3, seq + 4]
+    assert [c["seq"] for c in screen.events("counts")] == [seq + 1, seq + 2, seq + 3, seq + 4]
+    assert phone.events("state") == [], "answers are not the phones' business"
+
+    console.send("workshop:next")
+    [moved] = phone.events("state")
+    assert moved["workshop"]["seq"] == phone_seq + 1, "phones count only what they are sent"
+    assert console.events("state")[-1]["workshop"]["seq"] == seq + 5

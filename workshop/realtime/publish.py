@@ -60,13 +60,14 @@ def publish_answer(workshop: Workshop, answer: Answer, *, skip_sid: str | None =
     online = connections.online(workshop.id)
     live = counts(workshop, online)
     console, screen = _rooms(workshop)
-    socketio.emit("answer", {"answer": answer_view(answer), "counts": live}, to=console)
+    seq = workshop.seq
+    socketio.emit("answer", {"answer": answer_view(answer), "counts": live, "seq": seq}, to=console)
     if _on_screen(workshop, answer.question_id):
         if answer.hidden:
             socketio.emit("answer_removed", _removed(answer), to=screen)
         else:
             socketio.emit("answer", {"answer": answer_view(answer, with_author=False)}, to=screen)
-    socketio.emit("counts", live, to=screen)
+    socketio.emit("counts", {**live, "seq": seq}, to=screen)
     # The author's other tabs and devices stay in step with the one that sent it.
     socketio.emit(
         "my_answer",
@@ -82,10 +83,11 @@ def publish_answer_removed(
     """Tell the console, the screen and the author's other tabs that an answer is gone."""
     live = counts(workshop, connections.online(workshop.id))
     console, screen = _rooms(workshop)
-    socketio.emit("answer_removed", {**_removed(answer), "counts": live}, to=console)
+    seq = workshop.seq
+    socketio.emit("answer_removed", {**_removed(answer), "counts": live, "seq": seq}, to=console)
     if _on_screen(workshop, answer.question_id):
         socketio.emit("answer_removed", _removed(answer), to=screen)
-    socketio.emit("counts", live, to=screen)
+    socketio.emit("counts", {**live, "seq": seq}, to=screen)
     socketio.emit(
         "my_answer_removed",
         _removed(answer),
@@ -103,10 +105,13 @@ def publish_presence(workshop: Workshop, person: Participant) -> None:
         {
             "participant": participant_view(person, online, answered_current(workshop)),
             "counts": live,
+            "seq": workshop.seq,
         },
         to=rooms.audience(workshop.id, Role.FACILITATOR),
     )
-    socketio.emit("counts", live, to=rooms.audience(workshop.id, Role.SCREEN))
+    socketio.emit(
+        "counts", {**live, "seq": workshop.seq}, to=rooms.audience(workshop.id, Role.SCREEN)
+    )
 
 
 def publish_field(workshop: Workshop, field: CanvasField) -> None:
@@ -115,15 +120,22 @@ def publish_field(workshop: Workshop, field: CanvasField) -> None:
     tally = canvas.tally(workshop.id, field.key)
     pinned = [a.id for a in canvas.pins(workshop.id).get(field.key, [])]
     console, screen = _rooms(workshop)
-    socketio.emit("canvas_field", {"field": field_view(field, spec, tally, pinned)}, to=console)
-    shared = {"field": field_view(field, spec, tally)}
-    socketio.emit("canvas_field", shared, to=screen)
-    socketio.emit("canvas_field", shared, to=rooms.audience(workshop.id, Role.PHONE))
+    seq, phone_seq = workshop.seq, workshop.phone_seq
+    socketio.emit(
+        "canvas_field", {"field": field_view(field, spec, tally, pinned), "seq": seq}, to=console
+    )
+    shared = field_view(field, spec, tally)
+    socketio.emit("canvas_field", {"field": shared, "seq": seq}, to=screen)
+    socketio.emit(
+        "canvas_field",
+        {"field": shared, "seq": phone_seq},
+        to=rooms.audience(workshop.id, Role.PHONE),
+    )
 
 
 def publish_reactions(workshop: Workshop, field: str) -> None:
     """Send a field's live agree / concern tally to the console and the projector."""
-    payload = {"field": field, "reactions": canvas.tally(workshop.id, field)}
+    payload = {"field": field, "reactions": canvas.tally(workshop.id, field), "seq": workshop.seq}
     for room in _rooms(workshop):
         socketio.emit("reactions", payload, to=room)
 
@@ -133,4 +145,10 @@ def publish_merged(workshop: Workshop, answers: list[Answer]) -> None:
     console, _ = _rooms(workshop)
     live = counts(workshop, connections.online(workshop.id))
     for answer in answers:
-        socketio.emit("answer", {"answer": answer_view(answer), "counts": live}, to=console)
+        socketio.emit(
+            "answer",
+            {"answer": answer_view(answer), "counts": live, "seq": workshop.seq},
+            to=console,
+        )
+    # The projector shows no merges, but hears the change number so it sees no gap.
+    socketio.emit("counts", {**live, "seq": workshop.seq}, to=_rooms(workshop)[1])

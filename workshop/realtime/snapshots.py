@@ -38,11 +38,12 @@ def timer_view(workshop: Workshop) -> Payload | None:
     return {"ends_at": epoch_ms(workshop.timer_ends_at), "seconds": workshop.timer_seconds}
 
 
-def workshop_view(workshop: Workshop) -> Payload:
-    """Return what every audience knows about the workshop itself."""
+def workshop_view(workshop: Workshop, *, phone: bool = False) -> Payload:
+    """Return what every audience knows about the workshop itself, with its change number."""
     phase = Phase(workshop.phase)
     return {
         "id": workshop.id,
+        "seq": workshop.phone_seq if phone else workshop.seq,
         "title": workshop.title,
         "organisation": workshop.organisation,
         "join_code": workshop.join_code,
@@ -199,7 +200,7 @@ def phone_state(workshop: Workshop) -> Payload:
     question = workshop.current_question
     return {
         "audience": "phone",
-        "workshop": workshop_view(workshop),
+        "workshop": workshop_view(workshop, phone=True),
         "question": question_view(question, len(workshop.questions)) if question else None,
         "canvas": canvas_view(workshop) if workshop.phase == Phase.SYNTHESIS else None,
     }

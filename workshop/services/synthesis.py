@@ -200,7 +200,12 @@ def seal(workshop_id: int) -> CanvasVersion:
 
 def _new_version(workshop: Workshop) -> CanvasVersion:
     number = (workshop.versions[-1].number if workshop.versions else 0) + 1
-    sealed = CanvasVersion(number=number, document=canvas.document(workshop), sealed_at=utcnow())
+    sealed = CanvasVersion(
+        workshop_id=workshop.id,
+        number=number,
+        document=canvas.document(workshop),
+        sealed_at=utcnow(),
+    )
     workshop.versions.append(sealed)
     return sealed
 

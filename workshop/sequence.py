@@ -1,0 +1,79 @@
+"""Every change to a workshop bumps its sequence number, in the same transaction.
+
+Broadcasts carry the number, so a client that sees a gap knows it missed
+something and asks for a snapshot. Phones have their own count, of the changes
+they are sent (the room moving, the canvas), so they do not see false gaps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, inspect, update
+from sqlalchemy.orm import Session
+
+from .models import (
+    Answer,
+    CanvasField,
+    CanvasVersion,
+    Participant,
+    Pin,
+    Question,
+    Reaction,
+    Workshop,
+)
+
+_ROOM = (Answer, Participant, Pin, Reaction)  # seen by the console and the projector only
+_EVERYONE = (Workshop, Question, CanvasField, CanvasVersion)  # also seen by phones
+_SEQ_COLUMNS = {"seq", "phone_seq"}
+
+
+def _workshop_id(obj: Any) -> int | None:
+    return obj.id if isinstance(obj, Workshop) else getattr(obj, "workshop_id", None)
+
+
+def _changed_workshop_columns(workshop: Workshop) -> bool:
+    state = inspect(workshop)
+    return any(attr.history.has_changes() for attr in state.attrs if attr.key not in _SEQ_COLUMNS)
+
+
+def _bump(session: Session, _context: Any, _instances: Any) -> None:
+    room: set[int] = set()
+    everyone: set[int] = set()
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if not isinstance(obj, _ROOM + _EVERYONE):
+            continue
+        if (
+            isinstance(obj, Workshop)
+            and obj in session.dirty
+            and not _changed_workshop_columns(obj)
+        ):
+            continue
+        workshop_id = _workshop_id(obj)
+        if workshop_id is None:
+            continue
+        (everyone if isinstance(obj, _EVERYONE) else room).add(workshop_id)
+    if everyone:
+        session.execute(
+            update(Workshop)
+            .where(Workshop.id.in_(everyone))
+            .values(seq=Workshop.seq + 1, phone_seq=Workshop.phone_seq + 1)
+            .execution_options(synchronize_session=False)
+        )
+    if room - everyone:
+        session.execute(
+            update(Workshop)
+            .where(Workshop.id.in_(room - everyone))
+            .values(seq=Workshop.seq + 1)
+            .execution_options(synchronize_session=False)
+        )
+    bumped = room | everyone
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, Workshop) and loaded.id in bumped:
+            session.expire(loaded, ["seq", "phone_seq"])
+
+
+def init() -> None:
+    """Listen on every session (idempotent)."""
+    if not event.contains(Session, "before_flush", _bump):
+        event.listen(Session, "before_flush", _bump)
