@@ -80,6 +80,47 @@ def db_revision(message: str) -> None:
     revision(current_app._get_current_object(), message)  # type: ignore[attr-defined]
 
 
+@click.command("export-workshop")
+@click.argument("workshop_id", type=int)
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_workshop_command(workshop_id: int, path: str) -> None:
+    """Write a whole workshop to a JSON file, to import on another server."""
+    import json
+
+    from .models import Workshop
+    from .transfer import export_workshop
+
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise click.ClickException(f"There is no workshop {workshop_id}.")
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(export_workshop(workshop), out, ensure_ascii=False, indent=1)
+    click.echo(f"Wrote {workshop.title!r} to {path}.")
+
+
+@click.command("import-workshop")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--team", "team_id", type=int, required=True, help="The id of the team to own it.")
+@with_appcontext
+def import_workshop_command(path: str, team_id: int) -> None:
+    """Create a workshop from an exported JSON file."""
+    import json
+
+    from .models import Team
+    from .transfer import import_workshop
+
+    if db.session.get(Team, team_id) is None:
+        raise click.ClickException(f"There is no team {team_id}.")
+    with open(path, encoding="utf-8") as source:
+        try:
+            workshop = import_workshop(json.load(source), team_id)
+        except (DomainError, ValueError) as refused:
+            raise click.ClickException(str(refused)) from None
+    click.echo(f"Imported {workshop.title!r} as workshop {workshop.id}, code {workshop.join_code}.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_user, create_team, db_upgrade, db_revision):
+    commands = (create_user, create_team, db_upgrade, db_revision)
+    for command in (*commands, export_workshop_command, import_workshop_command):
         app.cli.add_command(command)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 
 from ..errors import DomainError
-from . import auth, canvas, facilitator, home, phone, screen, teams
+from . import auth, canvas, facilitator, home, phone, screen, teams, transfer
 
 CSP = "; ".join(
     [
@@ -23,7 +23,16 @@ CSP = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (home.bp, auth.bp, teams.bp, facilitator.bp, canvas.bp, phone.bp, screen.bp):
+    for blueprint in (
+        home.bp,
+        auth.bp,
+        teams.bp,
+        facilitator.bp,
+        canvas.bp,
+        phone.bp,
+        screen.bp,
+        transfer.bp,
+    ):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(404)
