@@ -15,6 +15,9 @@ elif _MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+    # psycopg detects gevent but not eventlet: without this it waits for PostgreSQL
+    # in C and every other connection freezes (tests/server/test_database_waits.py).
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
 from workshop import create_app  # noqa: E402
 from workshop.serve import serve  # noqa: E402

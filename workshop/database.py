@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 from .services.transactions import IMMEDIATE
@@ -27,23 +30,49 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
     return on_connect
 
 
-def _on_begin(connection: Connection) -> None:
-    """Begin SQLite transactions ourselves: IMMEDIATE for a service's writes."""
-    immediate = connection.get_execution_options().get(IMMEDIATE)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+# Under gevent or eventlet a C-level wait would stop every greenlet: the driver
+# waits only this long, and longer waits happen here, in Python, where sleeping
+# lets the other connections run.
+GREEN_BUSY_TIMEOUT_MS = 20
+_RETRY_SECONDS = 0.02
+
+
+def _begin(total_wait_seconds: float) -> Callable[[Connection], None]:
+    def on_begin(connection: Connection) -> None:
+        """Begin SQLite transactions ourselves: IMMEDIATE for a service's writes."""
+        if not connection.get_execution_options().get(IMMEDIATE):
+            connection.exec_driver_sql("BEGIN")
+            return
+        deadline = time.monotonic() + total_wait_seconds
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+            time.sleep(_RETRY_SECONDS)  # monkey-patched: other greenlets run meanwhile
+
+    return on_begin
 
 
 def init_app(app: Flask) -> None:
     """Attach the database to the app. The schema comes from migrations (schema.py)."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        green = app.config["ASYNC_MODE"] != "threading"
+        timeout_ms = GREEN_BUSY_TIMEOUT_MS if green else app.config["SQLITE_BUSY_TIMEOUT_MS"]
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
-            "connect_args", {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000}
+            "connect_args", {"timeout": timeout_ms / 1000}
         )
     db.init_app(app)
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
-            event.listen(engine, "begin", _on_begin)
+            busy_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+            green = app.config["ASYNC_MODE"] != "threading"
+            event.listen(
+                engine, "connect", _sqlite_pragmas(GREEN_BUSY_TIMEOUT_MS if green else busy_ms)
+            )
+            event.listen(engine, "begin", _begin(busy_ms / 1000))
         from . import models  # noqa: F401  (registers the tables)
