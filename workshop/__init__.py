@@ -48,8 +48,29 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         max_http_buffer_size=app.config["SOCKET_MAX_MESSAGE_BYTES"],
         # None means the app's own origin only; WORKSHOP_CORS_ORIGINS widens it.
         cors_allowed_origins=app.config["CORS_ORIGINS"],
+        # Several processes serving one workshop relay their broadcasts through Redis.
+        message_queue=app.config["MESSAGE_QUEUE"],
+        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
     )
     connections.clear()
     limits.reset()
+    if app.config["MESSAGE_QUEUE"]:
+        _share_presence(app.config["MESSAGE_QUEUE"])
     views.init_app(app)
     return app
+
+
+def _share_presence(url: str) -> None:
+    """Keep presence in Redis, refreshed in the background, when processes share a workshop."""
+    from .realtime import presence
+    from .realtime.connections import connections
+
+    shared = presence.from_url(url)
+    connections.shared = shared
+
+    def keep_alive() -> None:
+        while connections.shared is shared:
+            socketio.sleep(presence.REFRESH_SECONDS)
+            shared.refresh(connections.local_workshops())
+
+    socketio.start_background_task(keep_alive)

@@ -64,6 +64,9 @@ def from_environment(folder: Path) -> dict[str, Any]:
         "CORS_ORIGINS": [o.strip() for o in os.environ["WORKSHOP_CORS_ORIGINS"].split(",")]
         if os.environ.get("WORKSHOP_CORS_ORIGINS")
         else None,
+        # redis://host:6379/0 when several server processes serve the same workshops.
+        "MESSAGE_QUEUE": os.environ.get("WORKSHOP_MESSAGE_QUEUE") or None,
+        "MESSAGE_QUEUE_CHANNEL": os.environ.get("WORKSHOP_MESSAGE_QUEUE_CHANNEL", "workshop"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -10,6 +10,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -33,6 +34,8 @@ class Connections:
         self._lock = threading.Lock()
         self._bindings: dict[str, Binding] = {}
         self._phones: dict[int, Counter[int]] = {}
+        # Set when several processes serve one workshop (see presence.py).
+        self.shared: Any = None
 
     def bind(self, sid: str, binding: Binding) -> bool:
         """Bind a socket; return True when its participant has just come online."""
@@ -42,7 +45,10 @@ class Connections:
                 return False
             online = self._phones.setdefault(binding.workshop_id, Counter())
             online[binding.participant_id] += 1
-            return online[binding.participant_id] == 1
+            came = online[binding.participant_id] == 1
+        if came and self.shared is not None:
+            self.shared.came_online(binding.workshop_id, binding.participant_id)
+        return came
 
     def unbind(self, sid: str) -> tuple[Binding | None, bool]:
         """Forget a socket; return its binding and whether its participant went offline."""
@@ -57,7 +63,9 @@ class Connections:
             del online[binding.participant_id]
             if not online:
                 self._phones.pop(binding.workshop_id, None)
-            return binding, True
+        if self.shared is not None:
+            self.shared.went_offline(binding.workshop_id, binding.participant_id)
+        return binding, True
 
     def get(self, sid: str) -> Binding | None:
         with self._lock:
@@ -65,13 +73,20 @@ class Connections:
 
     def online(self, workshop_id: int) -> frozenset[int]:
         """Return the ids of the workshop's participants with at least one open socket."""
+        if self.shared is not None:
+            return self.shared.online(workshop_id)
         with self._lock:
             return frozenset(self._phones.get(workshop_id, ()))
+
+    def local_workshops(self) -> list[int]:
+        with self._lock:
+            return list(self._phones)
 
     def clear(self) -> None:
         with self._lock:
             self._bindings.clear()
             self._phones.clear()
+        self.shared = None
 
 
 connections = Connections()

@@ -1,0 +1,113 @@
+"""Two server processes serve one workshop through Redis and PostgreSQL.
+
+The console and the projector talk to one process, the phones to the other;
+everything still arrives on both sides.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import POSTGRES_URL, _postgres_problem, reset_postgres
+from tests.server.live_server import (
+    LiveClient,
+    create_workshop,
+    post_form,
+    running_server,
+    signed_up_facilitator,
+)
+
+pytestmark = pytest.mark.server
+REDIS_URL = os.environ.get("WORKSHOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis_problem() -> str | None:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
+        return None
+    except Exception as error:  # any failure to reach it means: skip, and say why
+        return f"Redis is not reachable at {REDIS_URL} ({type(error).__name__}: {error})"
+
+
+@pytest.fixture
+def shared_services(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = [p for p in (_redis_problem(), _postgres_problem()) if p]
+    if problems:
+        pytest.skip("scale-out needs Redis and PostgreSQL: " + "; ".join(problems))
+    reset_postgres()
+    # Both processes sign the same cookies and listen on a channel of their own.
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(16))
+    monkeypatch.setenv("WORKSHOP_MESSAGE_QUEUE", REDIS_URL)
+    monkeypatch.setenv("WORKSHOP_MESSAGE_QUEUE_CHANNEL", f"test-{secrets.token_hex(4)}")
+
+
+def test_a_workshop_runs_across_two_processes(tmp_path: Path, shared_services: None) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    with contextlib.ExitStack() as stack:
+        one = stack.enter_context(
+            running_server(tmp_path / "one", "threading", database_url=POSTGRES_URL)
+        )
+        two = stack.enter_context(
+            running_server(tmp_path / "two", "threading", database_url=POSTGRES_URL)
+        )
+        clients: list[LiveClient] = []
+        stack.callback(lambda: [c.close() for c in clients])
+
+        facilitator = signed_up_facilitator(one)
+        workshop_id = create_workshop(one, facilitator, "Two processes")
+        console_page = facilitator.get(f"{one}/workshops/{workshop_id}/console", timeout=5).text
+        code = console_page.split("/j/", 1)[1][:6]
+        token = console_page.split("/screen/", 1)[1].split('"', 1)[0]
+
+        console = LiveClient(one, facilitator)
+        console.connect()
+        clients.append(console)
+        assert console.send("console:join", {"workshop_id": workshop_id})["ok"]
+        screen = LiveClient(one, requests.Session())
+        screen.connect()
+        clients.append(screen)
+        assert screen.send("screen:join", {"token": token})["ok"]
+
+        phones = []
+        for name in ("Ana", "Ben", "Cy"):
+            browser = requests.Session()
+            assert (
+                post_form(browser, f"{two}/j/{code}", {"name": name, "submit": "Join"}).status_code
+                == 302
+            )
+            phone = LiveClient(two, browser)
+            phone.connect()
+            clients.append(phone)
+            assert phone.send("phone:join", {"workshop_id": workshop_id})["ok"]
+            phones.append(phone)
+
+        joined = console.wait_for("participant", count=3)
+        assert {p["participant"]["name"] for p in joined} == {"Ana", "Ben", "Cy"}
+        state = console.send("console:join", {"workshop_id": workshop_id})["state"]
+        assert [p["connected"] for p in state["participants"]] == [True, True, True]
+
+        assert console.send("workshop:start")["ok"]
+        for phone in phones:
+            question_id = phone.wait_for("state")[-1]["question"]["id"]
+            assert phone.send(
+                "answer:submit", {"question_id": question_id, "text": f"from {phone}"}
+            )["ok"]
+        assert len(console.wait_for("answer", count=3)) == 3
+        assert screen.wait_for("counts", count=3)[-1]["answers"] == 3
+
+        assert console.send("answers:reveal", {"revealed": True})["ok"]
+        revealed = screen.wait_for("state")[-1]
+        assert len(revealed["answers"]) == 3
+
+        assert console.send("workshop:end")["ok"]
+        for phone in phones:
+            assert phone.wait_for("state")[-1]["workshop"]["phase"] == "ended"
