@@ -1,7 +1,8 @@
 // The facilitator's console: drive the room, watch answers arrive, moderate.
 //
 // A `state` replaces everything; `answer`, `answer_removed` and `participant`
-// update in place, deduplicated by id (docs/protocol.md).
+// update in place, deduplicated by id (docs/protocol.md). The synthesis (the
+// canvas built from the answers) lives in synthesis.js.
 
 import {
   announce,
@@ -13,12 +14,14 @@ import {
   el,
   formatClock,
   isTyping,
+  listWords,
   plural,
   reconcile,
   setText,
   showError,
   spokenDuration,
 } from "./live.js";
+import { createSynthesis } from "./synthesis.js";
 
 const body = document.body;
 const workshopId = Number(body.dataset.workshopId);
@@ -71,6 +74,13 @@ const ui = {
   endConfirmNo: byId("btn-end-cancel"),
   endError: byId("end-error"),
   fatal: byId("console-fatal"),
+  synthesisPanel: byId("synthesis-panel"),
+  synthesisSection: byId("synthesis"),
+  synthesisButton: byId("btn-synthesis"),
+  synthesisHelp: byId("synthesis-help"),
+  backToQuestions: byId("btn-back-to-questions"),
+  sealVersion: byId("btn-seal-version"),
+  synthesisError: byId("synthesis-error"),
   copyLink: document.getElementById("copy-join-link"),
 };
 
@@ -85,6 +95,7 @@ const model = {
 };
 
 let initialised = false;
+let synthesis = null;
 const busy = new Set();
 // Answers that arrived live since the last render, for the arrival highlight.
 const fresh = new Set();
@@ -128,6 +139,25 @@ const countdown = createCountdown(live.clock, {
 
 live.on("state", applyState);
 
+synthesis = createSynthesis({
+  live,
+  model,
+  requestRender: (now) => (now ? render() : scheduleRender()),
+  ui: {
+    nav: byId("field-nav"),
+    fields: byId("syn-fields"),
+    versionsList: byId("versions-list"),
+    versionsEmpty: byId("versions-empty"),
+    canvasUrl: body.dataset.canvasUrl,
+  },
+});
+
+live.on("canvas_field", ({ field }) => {
+  if (field) synthesis.receive(field);
+});
+
+live.on("reactions", ({ field, reactions }) => synthesis.reactions(field, reactions));
+
 live.on("answer", ({ answer, counts }) => {
   const known = model.answers.get(answer.id);
   // Deltas can arrive twice or out of order around a resync: keep the newest.
@@ -160,9 +190,15 @@ function applyState(state) {
   model.answers = new Map((state.answers || []).map((a) => [a.id, a]));
   model.counts = state.counts || null;
   const after = currentQuestion();
+  const wasPhase = initialised && model.phase;
+  model.phase = state.workshop.phase;
   initialised = true;
+  synthesis.applyCanvas(state.canvas);
   render();
   if (before && !after && state.workshop.phase === "ended") announce("The workshop has ended.");
+  else if (state.workshop.phase === "synthesis" && wasPhase && wasPhase !== "synthesis") {
+    announce("Synthesis: build the canvas from the answers.");
+  }
   else if (after && (!before || before.id !== after.id)) {
     // The heading is a live region too; this keeps the position in the message.
     announce(`Question ${after.number} of ${after.total}.`);
@@ -197,6 +233,7 @@ function render() {
   renderAnswers();
   renderParticipants();
   renderCounts();
+  if (w.phase === "synthesis") synthesis.render();
   fresh.clear();
 }
 
@@ -208,11 +245,14 @@ function renderWorkshop() {
   ui.phaseTag.dataset.phase = w.phase;
   body.dataset.phase = w.phase;
 
+  const synthesising = w.phase === "synthesis";
   ui.lobbyPanel.hidden = w.phase !== "lobby";
   ui.questionPanel.hidden = !q;
   ui.endedPanel.hidden = w.phase !== "ended";
-  ui.controls.hidden = w.phase === "ended";
-  ui.shortcuts.hidden = w.phase === "ended";
+  ui.synthesisPanel.hidden = !synthesising;
+  ui.synthesisSection.hidden = !synthesising;
+  ui.controls.hidden = w.phase === "ended" || synthesising;
+  ui.shortcuts.hidden = w.phase === "ended" || synthesising;
   setText(ui.otherTitle, w.phase === "ended" ? "Answers by question" : "Answers to the other questions");
   ui.answersSection.hidden = !q;
 
@@ -234,6 +274,13 @@ function renderWorkshop() {
   ui.start.disabled = busy.has(ui.start) || model.questions.length === 0;
   ui.previous.disabled = busy.has(ui.previous) || !q || q.position === 0;
   ui.next.disabled = busy.has(ui.next) || !q || q.position >= model.questions.length - 1;
+  // The synthesis is open to the facilitator at any time; after the last question it is the way on.
+  const last = Boolean(q && q.position >= model.questions.length - 1);
+  ui.synthesisButton.hidden = w.phase !== "questions";
+  ui.synthesisHelp.hidden = !last || w.phase !== "questions";
+  ui.synthesisButton.classList.toggle("btn-primary", last);
+  ui.synthesisButton.disabled = busy.has(ui.synthesisButton);
+  ui.backToQuestions.disabled = busy.has(ui.backToQuestions);
 
   // Answering
   const open = accepting();
@@ -314,7 +361,7 @@ function renderQuestionList() {
     if (current) button.setAttribute("aria-current", "step");
     else button.removeAttribute("aria-current");
     now.hidden = !current;
-    button.disabled = w.phase !== "questions" || busy.has(button);
+    button.disabled = (w.phase !== "questions" && w.phase !== "synthesis") || busy.has(button);
     const question = model.questions[position];
     const n = perQuestion.get(question.id) || 0;
     setText(count, n ? String(n) : "");
@@ -426,7 +473,7 @@ function renderAnswers() {
     const n = isCurrent ? 0 : list.length;
     setText(group.countTag, plural(n, "answer"));
   }
-  ui.otherSection.hidden = others === 0 || model.workshop.phase === "lobby";
+  ui.otherSection.hidden = others === 0 || model.workshop.phase === "lobby" || model.workshop.phase === "synthesis";
 }
 
 function answeredNow() {
@@ -521,9 +568,31 @@ function previous() {
   return act(ui.previous, ui.navError, "workshop:previous");
 }
 
-function goto(position, button) {
+async function goto(position, button) {
   clearError(ui.navError);
+  if (model.workshop && model.workshop.phase === "synthesis") await synthesis.flush();
   return act(button, ui.gotoError, "workshop:goto", { position });
+}
+
+async function openSynthesis() {
+  const ack = await act(ui.synthesisButton, ui.navError, "workshop:synthesis");
+  if (ack && ack.ok) {
+    const heading = ui.synthesisPanel.querySelector(".now-title");
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+}
+
+async function backToQuestions() {
+  clearError(ui.synthesisError);
+  const left = await synthesis.flush();
+  if (left.length) {
+    showError(ui.synthesisError, `${listWords(left)}: changes not saved yet. Resolve them first, or they stay unsaved.`);
+    return;
+  }
+  const position = Math.max(0, model.questions.length - 1);
+  const ack = await act(ui.backToQuestions, ui.synthesisError, "workshop:goto", { position });
+  if (ack && ack.ok) ui.previous.focus();
 }
 
 function toggleAnswering() {
@@ -549,6 +618,9 @@ async function toggleHidden(answerId, button, errorNode) {
 }
 
 ui.start.addEventListener("click", start);
+ui.synthesisButton.addEventListener("click", openSynthesis);
+ui.backToQuestions.addEventListener("click", backToQuestions);
+ui.sealVersion.addEventListener("click", () => synthesis.seal(ui.sealVersion, ui.synthesisError));
 ui.next.addEventListener("click", next);
 ui.previous.addEventListener("click", previous);
 ui.answering.addEventListener("click", toggleAnswering);
@@ -588,6 +660,8 @@ ui.endConfirm.addEventListener("keydown", (event) => {
   if (event.key === "Escape") closeEndConfirm();
 });
 ui.endConfirmYes.addEventListener("click", async () => {
+  // Whatever is typed into the canvas is saved first: ending seals it.
+  if (model.workshop && model.workshop.phase === "synthesis") await synthesis.flush();
   const ack = await act(ui.endConfirmYes, ui.endError, "workshop:end");
   if (ack && ack.ok) {
     ui.endConfirm.hidden = true;

@@ -451,3 +451,111 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     resync: join,
   };
 }
+
+// ---------------------------------------------------------------- icons
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+// Stroke paths on a 20x20 grid. Every icon sits next to a word: none carries meaning alone.
+const ICONS = {
+  agree: ["M10 2.75a7.25 7.25 0 1 0 0 14.5a7.25 7.25 0 1 0 0-14.5", "M6.6 10.3l2.4 2.4 4.4-4.9"],
+  concern: ["M10 2.9l7.6 13.3H2.4z", "M10 8v3.6", "M10 13.9v.2"],
+  pin: ["M7.5 2.5h5l-.9 5.2 2.9 2.8h-9l2.9-2.8z", "M10 10.5v7"],
+  check: ["M4.5 10.5l3.5 3.5 7.5-8"],
+  merge: ["M5 3v3.5c0 2.7 5 3.2 5 6.5v4", "M15 3v3.5c0 2.7-5 3.2-5 6.5", "M7.5 15l2.5 2.5 2.5-2.5"],
+  split: ["M10 3v4.5c0 2.8-5 3-5 6.5v3", "M10 7.5c0 2.8 5 3 5 6.5v3", "M7.5 5.5L10 3l2.5 2.5"],
+  close: ["M5 5l10 10", "M15 5L5 15"],
+  external: ["M11 3h6v6", "M17 3l-8 8", "M8 5H4v11h11v-4"],
+};
+
+/** An inline SVG icon, hidden from screen readers (the words next to it say it). */
+export function icon(name, className = "icon") {
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("viewBox", "0 0 20 20");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", className);
+  for (const d of ICONS[name] || []) {
+    const path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "1.9");
+    path.setAttribute("stroke-linecap", "round");
+    path.setAttribute("stroke-linejoin", "round");
+    svg.append(path);
+  }
+  return svg;
+}
+
+/**
+ * A tally of agree / concern reactions: an icon, a number and a word for each,
+ * so it reads the same without colour. update({agree, concern}) sets it.
+ */
+export function createTally(className = "tally") {
+  const agree = el("span", { className: "tally-n" });
+  const agreeWord = el("span", { className: "tally-word" });
+  const concern = el("span", { className: "tally-n" });
+  const concernWord = el("span", { className: "tally-word" });
+  // Real spaces between the parts, so the text reads "2 agree, 1 concern" anywhere.
+  const node = el("p", { className }, [
+    el("span", { className: "tally-item tally-agree" }, [icon("agree", "tally-icon"), agree, " ", agreeWord]),
+    el("span", { className: "visually-hidden", text: ", " }),
+    el("span", { className: "tally-item tally-concern" }, [icon("concern", "tally-icon"), concern, " ", concernWord]),
+  ]);
+  function update(reactions) {
+    const a = (reactions && reactions.agree) || 0;
+    const c = (reactions && reactions.concern) || 0;
+    setText(agree, String(a));
+    setText(agreeWord, "agree");
+    setText(concern, String(c));
+    setText(concernWord, c === 1 ? "concern" : "concerns");
+    node.dataset.agree = String(a);
+    node.dataset.concern = String(c);
+  }
+  update(null);
+  return { node, update };
+}
+
+/** A date and time from epoch milliseconds, short and in the reader's own format. */
+export function shortDateTime(ms) {
+  try {
+    return new Date(ms).toLocaleString(undefined, {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+  } catch {
+    return new Date(ms).toISOString();
+  }
+}
+
+/**
+ * Announce things that change often at a calm pace: names collected during
+ * `ms` are said together once ("Vision and Motivation updated.").
+ */
+export function createCalmAnnouncer(format, ms = 4000) {
+  const queued = [];
+  let timer = null;
+  let last = 0;
+  function say() {
+    timer = null;
+    last = Date.now();
+    const names = queued.splice(0);
+    if (names.length) announce(format(names));
+  }
+  return function push(name) {
+    if (!queued.includes(name)) queued.push(name);
+    if (timer) return;
+    const wait = Math.max(600, ms - (Date.now() - last));
+    timer = setTimeout(say, wait);
+  };
+}
+
+/** "A", "A and B", "A, B and C". */
+export function listWords(items) {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}

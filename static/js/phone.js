@@ -1,5 +1,7 @@
 // A participant's phone: the lobby, one question at a time, and the person's
-// own answers with their status. Nobody else's answers ever reach a phone.
+// own answers with their status; in the synthesis, the canvas as it is
+// written, with an Agree and a Concern toggle per part. Nobody else's answers
+// ever reach a phone.
 //
 // Every answer carries a client key. It waits in localStorage until the server
 // acknowledges it, so an answer typed in a dead spot is sent when the
@@ -11,9 +13,12 @@ import {
   clearError,
   connectLive,
   countdownState,
+  createCalmAnnouncer,
   createCountdown,
   el,
   formatClock,
+  icon,
+  listWords,
   newClientKey,
   reconcile,
   setText,
@@ -57,6 +62,9 @@ const ui = {
   listCount: byId("my-answers-count"),
   listTitle: byId("my-answers-title"),
   sendStatus: byId("send-status"),
+  synthesis: byId("phone-synthesis"),
+  synthesisTitle: byId("synthesis-title"),
+  canvasList: byId("canvas-list"),
 };
 
 // ------------------------------------------------------------------ storage
@@ -96,6 +104,9 @@ const model = {
   inflight: new Set(),
   // Per saved answer: {mode: "edit" | "confirm-delete", draft, busy, error}.
   local: new Map(),
+  // The canvas in the synthesis, and this person's reaction per field.
+  canvas: null,
+  reactions: new Map(),
 };
 
 let accepting = false;
@@ -113,6 +124,13 @@ const live = connectLive({
   onJoined(ack) {
     model.me = ack.me;
     model.saved = new Map((ack.answers || []).map((a) => [a.id, a]));
+    // Reactions being sent keep what the person just tapped.
+    const sending = new Map(Array.from(reacting.keys()).map((key) => [key, model.reactions.get(key) || null]));
+    model.reactions = new Map(Object.entries(ack.reactions || {}));
+    for (const [key, kind] of sending) {
+      if (kind) model.reactions.set(key, kind);
+      else model.reactions.delete(key);
+    }
     // Anything the server already has (an ack lost on the way) leaves the outbox.
     const stored = new Set((ack.answers || []).map((a) => a.client_key).filter(Boolean));
     model.outbox = model.outbox.filter((e) => !stored.has(e.client_key));
@@ -124,7 +142,7 @@ const live = connectLive({
   },
   onJoinFailed(error) {
     body.dataset.view = "error";
-    for (const section of [ui.connecting, ui.lobby, ui.question, ui.ended]) section.hidden = true;
+    for (const section of [ui.connecting, ui.lobby, ui.question, ui.ended, ui.synthesis]) section.hidden = true;
     ui.error.hidden = false;
     setText(ui.errorText, error.message);
   },
@@ -150,6 +168,21 @@ live.on("my_answer", (answer) => {
   renderAnswers();
 });
 
+live.on("canvas_field", ({ field }) => {
+  if (!field || !model.canvas) return;
+  const index = model.canvas.fields.findIndex((f) => f.key === field.key);
+  if (index < 0) return;
+  const known = model.canvas.fields[index];
+  if (field.version < known.version) return;
+  const changed = contentOf(known) !== contentOf(field);
+  model.canvas.fields[index] = field;
+  renderCanvas();
+  if (changed) {
+    markUpdated(field.key);
+    sayUpdated(field.label);
+  }
+});
+
 live.on("my_answer_removed", ({ id }) => {
   model.saved.delete(id);
   model.local.delete(id);
@@ -160,6 +193,7 @@ function applyState(state) {
   if (!state || state.audience !== "phone") return;
   model.workshop = state.workshop;
   model.question = state.question;
+  model.canvas = state.canvas || null;
   render();
 }
 
@@ -174,13 +208,22 @@ function render() {
   const w = model.workshop;
   if (!w) return;
   const q = currentQuestion();
-  const view = w.phase === "ended" ? "ended" : q ? "question" : "lobby";
+  const view = w.phase === "ended" ? "ended" : q ? "question" : w.phase === "synthesis" && model.canvas ? "synthesis" : "lobby";
+  const wasView = body.dataset.view;
   body.dataset.view = view;
   ui.connecting.hidden = true;
   ui.error.hidden = true;
   ui.lobby.hidden = view !== "lobby";
   ui.question.hidden = view !== "question";
   ui.ended.hidden = view !== "ended";
+  ui.synthesis.hidden = view !== "synthesis";
+  if (view === "synthesis") {
+    renderCanvas();
+    if (wasView !== "synthesis" && wasView !== "connecting") {
+      window.scrollTo({ top: 0 });
+      announce("The facilitator is building the strategy canvas. Agree, or raise a concern, on each part.");
+    }
+  }
   if (model.me) setText(ui.meName, model.me.name);
 
   countdown.set(q ? w.timer : null);
@@ -716,3 +759,171 @@ if ("IntersectionObserver" in window) {
 }
 
 updateCounter();
+
+// ------------------------------------------------------------------ the canvas and reactions
+
+const PURPOSE_WORDS = { viability: "Viability", momentum: "Momentum", both: "Viability and momentum" };
+const PURPOSE_LINES = {
+  viability: "We cannot get there without partners.",
+  momentum: "Partners make our work last and spread.",
+  both: "We need partners to get there, and to make it last.",
+};
+const FACETS = [
+  ["ours", "Our values"],
+  ["shared", "Values a partner must share"],
+];
+const REACTION_SAID = {
+  agree: (label) => `You agree with ${label}.`,
+  concern: (label) => `Concern noted on ${label}.`,
+};
+
+const canvasItems = new Map();
+// Fields whose reaction is on its way: key -> the reaction sent last.
+const reacting = new Map();
+const sayUpdated = createCalmAnnouncer((names) => `${listWords(names)} updated.`, 8000);
+
+function contentOf(f) {
+  return JSON.stringify([f.statement, f.purpose || null, f.values || null]);
+}
+
+function hasContent(f) {
+  return Boolean(f.statement || f.purpose || (f.values && (f.values.ours.length || f.values.shared.length)));
+}
+
+function buildCanvasItem(f) {
+  const key = f.key;
+  const labelId = `canvas-${key}-label`;
+  const statement = el("p", { className: "canvas-statement" });
+  const updated = el("span", { className: "tag tag-success canvas-updated", text: "Updated" });
+  updated.hidden = true;
+  const parts = { statement, updated };
+  const children = [
+    el("div", { className: "canvas-item-head" }, [el("h2", { className: "canvas-item-label", text: f.label, attrs: { id: labelId } }), updated]),
+  ];
+  if (key === "purpose") {
+    parts.purpose = el("p", { className: "canvas-purpose" });
+    parts.purposeLine = el("p", { className: "canvas-purpose-line muted" });
+    children.push(parts.purpose, parts.purposeLine);
+  }
+  children.push(statement);
+  if (key === "values") {
+    parts.facets = {};
+    children.push(
+      el(
+        "div",
+        { className: "canvas-facets" },
+        FACETS.map(([facet, label]) => {
+          const list = el("ul", { className: "canvas-values", attrs: { role: "list" } });
+          const none = el("p", { className: "canvas-values-none muted", text: "None yet." });
+          parts.facets[facet] = { list, none };
+          return el("div", { className: "canvas-facet" }, [el("h3", { className: "canvas-facet-label", text: label }), none, list]);
+        }),
+      ),
+    );
+  }
+  const agree = el("button", {
+    className: "btn react-btn react-agree",
+    attrs: { type: "button", "aria-pressed": "false", "aria-label": `Agree with ${f.label}` },
+  }, [icon("agree", "btn-icon react-icon"), el("span", { text: "Agree" })]);
+  const concern = el("button", {
+    className: "btn react-btn react-concern",
+    attrs: { type: "button", "aria-pressed": "false", "aria-label": `Concern about ${f.label}` },
+  }, [icon("concern", "btn-icon react-icon"), el("span", { text: "Concern" })]);
+  const actions = el("div", { className: "react-row", attrs: { role: "group", "aria-labelledby": labelId } }, [agree, concern]);
+  const waiting = el("p", { className: "canvas-waiting muted", text: "You can react once this part is written." });
+  const error = el("p", { className: "control-error", attrs: { role: "alert" } });
+  error.hidden = true;
+  children.push(actions, waiting, error);
+  Object.assign(parts, { agree, concern, actions, waiting, error });
+  agree.addEventListener("click", () => react(key, "agree"));
+  concern.addEventListener("click", () => react(key, "concern"));
+  const item = el("li", { className: "canvas-item", data: { field: key } }, [
+    el("article", { className: "canvas-card", attrs: { "aria-labelledby": labelId } }, children),
+  ]);
+  item.parts = parts;
+  return item;
+}
+
+function renderCanvas() {
+  if (!model.canvas) return;
+  const nodes = model.canvas.fields.map((f) => {
+    let item = canvasItems.get(f.key);
+    if (!item) {
+      item = buildCanvasItem(f);
+      canvasItems.set(f.key, item);
+    }
+    paintCanvasItem(item, f);
+    return item;
+  });
+  reconcile(ui.canvasList, nodes);
+}
+
+function paintCanvasItem(item, f) {
+  const p = item.parts;
+  setText(p.statement, f.statement || (f.key === "values" ? "" : "Not written yet."));
+  p.statement.classList.toggle("is-empty", !f.statement);
+  p.statement.hidden = !f.statement && (f.key === "values" || (f.key === "purpose" && Boolean(f.purpose)));
+  if (p.purpose) {
+    setText(p.purpose, f.purpose ? PURPOSE_WORDS[f.purpose] : "Not decided yet");
+    setText(p.purposeLine, f.purpose ? PURPOSE_LINES[f.purpose] : "Viability or momentum?");
+    p.purpose.dataset.purpose = f.purpose || "";
+  }
+  if (p.facets) {
+    for (const [facet, { list, none }] of Object.entries(p.facets)) {
+      const items = (f.values && f.values[facet]) || [];
+      list.replaceChildren(...items.map((text) => el("li", { className: "canvas-value", text })));
+      none.hidden = items.length > 0;
+    }
+  }
+  const mine = model.reactions.get(f.key) || null;
+  const open = hasContent(f) || Boolean(mine);
+  p.actions.hidden = !open;
+  p.waiting.hidden = open;
+  p.agree.setAttribute("aria-pressed", String(mine === "agree"));
+  p.concern.setAttribute("aria-pressed", String(mine === "concern"));
+  item.dataset.reaction = mine || "";
+  item.classList.toggle("is-empty", !hasContent(f));
+}
+
+function markUpdated(key) {
+  const item = canvasItems.get(key);
+  if (!item) return;
+  const card = item.firstElementChild;
+  card.classList.remove("is-updated");
+  void card.offsetWidth;
+  card.classList.add("is-updated");
+  item.parts.updated.hidden = false;
+  clearTimeout(item.updatedTimer);
+  item.updatedTimer = setTimeout(() => {
+    item.parts.updated.hidden = true;
+    card.classList.remove("is-updated");
+  }, 4000);
+}
+
+/** Agree or concern; the same again takes it back. Shown at once, undone if refused. */
+async function react(key, kind) {
+  const item = canvasItems.get(key);
+  const field = model.canvas && model.canvas.fields.find((f) => f.key === key);
+  if (!item || !field) return;
+  const before = model.reactions.get(key) || null;
+  const next = before === kind ? null : kind;
+  if (next) model.reactions.set(key, next);
+  else model.reactions.delete(key);
+  clearError(item.parts.error);
+  paintCanvasItem(item, field);
+  reacting.set(key, next);
+  const ack = await live.request("canvas:react", { field: key, reaction: next });
+  if (reacting.get(key) !== next) return; // a later tap is on its way; it decides.
+  reacting.delete(key);
+  if (ack.ok) {
+    if (ack.reaction) model.reactions.set(key, ack.reaction);
+    else model.reactions.delete(key);
+    paintCanvasItem(item, field);
+    announce(ack.reaction ? REACTION_SAID[ack.reaction](field.label) : `Reaction to ${field.label} taken back.`);
+    return;
+  }
+  if (before) model.reactions.set(key, before);
+  else model.reactions.delete(key);
+  paintCanvasItem(item, field);
+  showError(item.parts.error, `Not sent: ${ack.error.message}`);
+}

@@ -1,17 +1,22 @@
 // The projector: read-only. It joins with its token and shows what the room
-// should see: the lobby, the current question, revealed answers, the end.
+// should see: the lobby, the current question, revealed answers, the canvas
+// building live in the synthesis, the end.
 //
-// `state` replaces everything; `answer`, `answer_removed` and `counts` update
-// in place (docs/protocol.md). Answers never carry an author here.
+// `state` replaces everything; `answer`, `answer_removed`, `counts`,
+// `canvas_field` and `reactions` update in place (docs/protocol.md). Answers
+// never carry an author here.
 
 import {
   announce,
   byId,
   connectLive,
   countdownState,
+  createCalmAnnouncer,
   createCountdown,
+  createTally,
   el,
   formatClock,
+  listWords,
   plural,
   setText,
   spokenDuration,
@@ -38,7 +43,15 @@ const ui = {
   timer: byId("screen-timer"),
   timerLabel: byId("screen-timer-label"),
   timerValue: byId("screen-timer-value"),
+  canvas: byId("screen-canvas"),
+  board: byId("board"),
+  boardEyebrow: byId("board-eyebrow"),
+  boardHint: byId("board-hint"),
+  boardBadge: byId("board-join-badge"),
+  endedText: byId("ended-text"),
 };
+
+const ENDED_TEXT = ui.endedText.textContent;
 
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -47,6 +60,7 @@ const model = {
   question: null,
   answers: new Map(),
   counts: null,
+  canvas: null,
 };
 
 // The wall: fixed columns; a new card goes to the shortest one, so nothing
@@ -70,6 +84,7 @@ const live = connectLive({
     ui.lobby.hidden = true;
     ui.question.hidden = true;
     ui.ended.hidden = true;
+    ui.canvas.hidden = true;
     ui.message.hidden = false;
     setText(ui.messageText, error.message);
   },
@@ -105,6 +120,12 @@ live.on("counts", (counts) => {
   renderCounts();
 });
 
+live.on("canvas_field", ({ field }) => {
+  if (field) board.receive(field, true);
+});
+
+live.on("reactions", ({ field, reactions }) => board.reactions(field, reactions));
+
 function applyState(state) {
   if (!state || state.audience !== "screen") return;
   const before = model.question;
@@ -113,20 +134,34 @@ function applyState(state) {
   model.question = state.question;
   model.answers = new Map((state.answers || []).map((a) => [a.id, a]));
   model.counts = state.counts;
+  model.canvas = state.canvas || null;
+  if (model.canvas) for (const f of model.canvas.fields) board.receive(f, false);
   render();
   const q = model.question;
   if (q && (!before || before.id !== q.id)) announce(`Question ${q.number} of ${q.total}.`);
   if (state.workshop.phase === "ended" && beforePhase && beforePhase !== "ended") announce("The workshop has ended. Thank you.");
+  else if (state.workshop.phase === "synthesis" && beforePhase !== "synthesis") announce("The strategy canvas is being built.");
 }
 
 function render() {
   const w = model.workshop;
   if (!w) return;
-  const view = w.phase === "questions" && model.question ? "question" : w.phase === "ended" ? "ended" : "lobby";
+  const canvasShown = Boolean(model.canvas) && (w.phase === "synthesis" || (w.phase === "ended" && board.hasContent()));
+  let view = w.phase === "questions" && model.question ? "question" : w.phase === "ended" ? "ended" : "lobby";
+  if (canvasShown) view = w.phase === "ended" ? "ended-canvas" : "canvas";
   body.dataset.view = view;
   ui.lobby.hidden = view !== "lobby";
   ui.question.hidden = view !== "question";
-  ui.ended.hidden = view !== "ended";
+  ui.ended.hidden = view !== "ended" && view !== "ended-canvas";
+  ui.canvas.hidden = !canvasShown;
+  if (canvasShown) {
+    const ended = w.phase === "ended";
+    setText(ui.boardEyebrow, ended ? "Our partnership strategy" : "Our partnership strategy, taking shape");
+    ui.boardHint.hidden = ended;
+    ui.boardBadge.hidden = ended;
+    board.show(ended);
+  }
+  setText(ui.endedText, view === "ended-canvas" ? "Here is the partnership strategy we built together." : ENDED_TEXT);
 
   const q = model.question;
   if (view === "question") {
@@ -320,4 +355,198 @@ window.addEventListener("resize", () => {
   resizeTimer = setTimeout(() => {
     if (wall.revealed && wall.columns.length !== columnCount()) relayout(false);
   }, 200);
+});
+
+// ------------------------------------------------------------------ the canvas
+
+const PURPOSE_WORDS = { viability: "Viability", momentum: "Momentum", both: "Viability and momentum" };
+const PURPOSE_LINES = {
+  viability: "We cannot get there without partners.",
+  momentum: "Partners make our work last and spread.",
+  both: "We need partners to get there, and to make it last.",
+};
+const FACET_LABELS = { ours: "Our values", shared: "Values a partner must share" };
+const FIT_STEPS = 8;
+
+/**
+ * The canvas as a poster: seven cards in a fixed grid. A card never changes
+ * size; a long statement steps its type down until it fits, so nothing moves
+ * when the facilitator types.
+ */
+const board = (() => {
+  const cards = new Map();
+  let built = "";
+  let ended = false;
+  const say = createCalmAnnouncer((names) => `${listWords(names)} updated.`, 5000);
+
+  function build(fields) {
+    const signature = fields.map((f) => f.key).join(",");
+    if (signature === built) return;
+    built = signature;
+    cards.clear();
+    const nodes = fields.map((f) => {
+      const titleId = `board-${f.key}-label`;
+      const statement = el("p", { className: "board-statement" });
+      const bodyNode = el("div", { className: "board-body" }, [statement]);
+      const tally = createTally("tally board-tally");
+      const parts = { statement, bodyNode, tally };
+      // The tally sits next to the label: an icon and a number each (the words are there for screen readers).
+      const children = [
+        el("div", { className: "board-card-head" }, [
+          el("h2", { className: "board-label", text: f.label, attrs: { id: titleId } }),
+          tally.node,
+        ]),
+      ];
+      if (f.key === "purpose") {
+        parts.purpose = el("p", { className: "board-purpose" });
+        parts.purposeLine = el("span", { className: "board-purpose-line" });
+        children.push(el("div", { className: "board-purpose-box" }, [parts.purpose, parts.purposeLine]));
+      }
+      if (f.key === "values") {
+        parts.facets = {};
+        const facets = Object.entries(FACET_LABELS).map(([facet, label]) => {
+          const list = el("ul", { className: "board-value-list", attrs: { role: "list" } });
+          const none = el("p", { className: "board-value-none", text: "None yet" });
+          parts.facets[facet] = { list, none };
+          return el("div", { className: "board-facet", data: { facet } }, [
+            el("h3", { className: "board-facet-label", text: label }),
+            none,
+            list,
+          ]);
+        });
+        bodyNode.prepend(el("div", { className: "board-facets" }, facets));
+      }
+      children.push(bodyNode);
+      const card = el(
+        "article",
+        { className: `board-card board-field-${f.key}`, attrs: { role: "listitem", "aria-labelledby": titleId }, data: { field: f.key } },
+        children,
+      );
+      card.parts = parts;
+      card.field = null;
+      cards.set(f.key, card);
+      return card;
+    });
+    ui.board.replaceChildren(...nodes);
+  }
+
+  function contentOf(f) {
+    return JSON.stringify([f.statement, f.purpose || null, f.values || null]);
+  }
+
+  function paint(card, f) {
+    const p = card.parts;
+    const empty = !f.statement;
+    setText(p.statement, empty ? (ended ? "Not written" : "Being written…") : f.statement);
+    p.statement.classList.toggle("is-empty", empty);
+    card.classList.toggle("is-empty", empty && !(f.purpose || hasValues(f)));
+    if (p.purpose) {
+      p.statement.hidden = empty && Boolean(f.purpose);
+      setText(p.purpose, f.purpose ? PURPOSE_WORDS[f.purpose] : "Not decided yet");
+      setText(p.purposeLine, f.purpose ? PURPOSE_LINES[f.purpose] : "Viability or momentum?");
+      p.purpose.dataset.purpose = f.purpose || "";
+    }
+    if (p.facets) {
+      for (const [facet, { list, none }] of Object.entries(p.facets)) {
+        const items = (f.values && f.values[facet]) || [];
+        list.replaceChildren(...items.map((item) => el("li", { className: "board-value", text: item })));
+        none.hidden = items.length > 0;
+      }
+      p.statement.hidden = empty;
+    }
+    p.tally.update(f.reactions);
+    fit(card);
+  }
+
+  function hasValues(f) {
+    return Boolean(f.values && (f.values.ours.length || f.values.shared.length));
+  }
+
+  /** Step the statement's type down until the card holds it (never grow the card). */
+  function fit(card) {
+    const { bodyNode, statement } = card.parts;
+    if (card.offsetParent === null) {
+      card.dataset.fit = "pending";
+      return;
+    }
+    const overflowing = () => bodyNode.scrollHeight > bodyNode.clientHeight + 1;
+    const shrink = () => {
+      let size = 0;
+      statement.dataset.size = "0";
+      while (size < FIT_STEPS - 1 && overflowing()) {
+        size += 1;
+        statement.dataset.size = String(size);
+      }
+    };
+    delete card.dataset.compact;
+    shrink();
+    // Still too long: the purpose word and the values give up some room too.
+    if (overflowing() && (card.parts.purpose || card.parts.facets)) {
+      card.dataset.compact = "true";
+      shrink();
+    }
+    bodyNode.classList.toggle("is-overflowing", overflowing());
+    delete card.dataset.fit;
+  }
+
+  function highlight(card) {
+    card.classList.remove("is-updated");
+    void card.offsetWidth;
+    card.classList.add("is-updated");
+    clearTimeout(card.highlightTimer);
+    card.highlightTimer = setTimeout(() => card.classList.remove("is-updated"), 2600);
+  }
+
+  return {
+    receive(f, live) {
+      if (!model.canvas) {
+        if (!live) return;
+        // A delta before the first snapshot: the snapshot will carry it.
+        return;
+      }
+      build(model.canvas.fields);
+      const card = cards.get(f.key);
+      if (!card) return;
+      const known = card.field;
+      if (known && f.version < known.version) return;
+      const changed = Boolean(known) && contentOf(known) !== contentOf(f);
+      card.field = { ...f };
+      const index = model.canvas.fields.findIndex((x) => x.key === f.key);
+      if (index >= 0) model.canvas.fields[index] = card.field;
+      paint(card, card.field);
+      if (changed && live) {
+        highlight(card);
+        say(f.label);
+      }
+    },
+    reactions(key, reactions) {
+      const card = cards.get(key);
+      if (!card || !card.field) return;
+      card.field.reactions = reactions;
+      card.parts.tally.update(reactions);
+    },
+    hasContent() {
+      if (!model.canvas) return false;
+      return model.canvas.fields.some((f) => f.statement || f.purpose || hasValues(f));
+    },
+    show(isEnded) {
+      if (!model.canvas) return;
+      build(model.canvas.fields);
+      const wasEnded = ended;
+      ended = isEnded;
+      for (const card of cards.values()) {
+        if (card.field && (wasEnded !== ended || card.dataset.fit === "pending")) paint(card, card.field);
+        else if (card.dataset.fit === "pending") fit(card);
+      }
+    },
+    refit() {
+      for (const card of cards.values()) if (card.field) fit(card);
+    },
+  };
+})();
+
+let refitTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(refitTimer);
+  refitTimer = setTimeout(() => board.refit(), 150);
 });

@@ -1,0 +1,1132 @@
+// The console's synthesis: the room's answers grouped by the canvas field they
+// feed, and an editor per field. Pins, merges, the statement, the strategic
+// purpose and the two lists of values all go through acknowledged events
+// (docs/protocol.md, "Synthesis events").
+//
+// Statements save as they are typed. Each edit names the version of the field
+// it was made against; when someone else got there first the server refuses it
+// as `stale`, and the facilitator chooses which text to keep. Nothing typed
+// here is overwritten without a choice, and nothing of theirs is either.
+
+import {
+  announce,
+  clearError,
+  createCalmAnnouncer,
+  createTally,
+  el,
+  icon,
+  listWords,
+  plural,
+  reconcile,
+  setText,
+  shortDateTime,
+  showError,
+} from "./live.js";
+
+const SAVE_DELAY_MS = 800;
+const STATEMENT_MAX = 2000;
+const VALUE_MAX = 80;
+const VALUES_MAX = 12;
+const RETRIES = 3;
+
+const PURPOSES = [
+  ["viability", "Viability", "We cannot get there without partners."],
+  ["momentum", "Momentum", "Partners make our work last and spread."],
+  ["both", "Both", "Viability and momentum."],
+  ["", "Not decided", "Leave it open for now."],
+];
+const PURPOSE_WORDS = { viability: "viability", momentum: "momentum", both: "both viability and momentum" };
+const FACETS = [
+  ["ours", "Our values"],
+  ["shared", "Values a partner must share"],
+];
+
+// What the server does to a statement before it stores it (workshop/text.py, clean):
+// a box that differs from the stored text only by this is not an unsaved change.
+const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+function normalize(text) {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .normalize("NFC")
+    .replace(CONTROLS, "")
+    .replace(INVISIBLE, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+function quote(text, max = 60) {
+  const chars = Array.from(text.replace(/\s+/g, " ").trim());
+  return `“${chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("")}”`;
+}
+
+function sameList(a, b) {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/**
+ * The synthesis view. `model` is the console's model (answers, questions,
+ * workshop); `requestRender()` asks the console to draw again.
+ */
+export function createSynthesis({ live, model, requestRender, ui }) {
+  /** key -> {latest, tally, view, editor, purpose, values} */
+  const fields = new Map();
+  let versions = [];
+  let builtFor = "";
+  const answerNodes = new Map();
+  const sayUpdated = createCalmAnnouncer((names) => `${listWords(names)} updated by someone else.`, 5000);
+
+  // ---------------------------------------------------------------- building
+
+  function build(canvas) {
+    const signature = `${canvas.fields.map((f) => f.key).join(",")}|${model.questions.map((q) => `${q.id}:${q.field}`).join(",")}`;
+    if (signature === builtFor) return;
+    builtFor = signature;
+    const navItems = [];
+    const sections = [];
+    for (const f of canvas.fields) {
+      let entry = fields.get(f.key);
+      if (!entry) {
+        entry = { latest: f, tally: f.reactions };
+        fields.set(f.key, entry);
+        entry.view = buildField(f, entry);
+      }
+      entry.view.groups = buildGroups(f.key, entry);
+      navItems.push(entry.view.navItem);
+      sections.push(entry.view.section);
+    }
+    ui.nav.replaceChildren(...navItems);
+    ui.fields.replaceChildren(...sections);
+  }
+
+  function buildField(f, entry) {
+    const key = f.key;
+    const titleId = `syn-${key}-title`;
+    const tally = createTally("tally syn-tally");
+    const pinned = el("span", { className: "tag syn-pinned-count" });
+    const answersCount = el("span", { className: "syn-col-count muted" });
+    const groupsNode = el("div", { className: "syn-groups" });
+    const editorNode = el("div", { className: "syn-editor" });
+
+    const section = el(
+      "section",
+      { className: "syn-field card", attrs: { id: `syn-${key}`, "aria-labelledby": titleId, tabindex: "-1" }, data: { field: key } },
+      [
+        el("header", { className: "syn-field-head" }, [
+          el("div", { className: "syn-field-heading" }, [
+            el("h3", { className: "syn-field-title", text: f.label, attrs: { id: titleId } }),
+            el("p", { className: "syn-field-summary muted", text: f.summary }),
+          ]),
+          el("div", { className: "syn-field-meta" }, [pinned, tally.node]),
+        ]),
+        el("div", { className: "syn-field-body" }, [
+          el("div", { className: "syn-answers" }, [
+            el("h4", { className: "syn-col-title" }, [el("span", { text: "Answers" }), answersCount]),
+            groupsNode,
+          ]),
+          editorNode,
+        ]),
+      ],
+    );
+
+    const navMark = el("span", { className: "field-nav-mark" });
+    const navState = el("span", { className: "visually-hidden" });
+    const navLink = el("a", { className: "field-nav-link", attrs: { href: `#syn-${key}` }, data: { field: key } }, [
+      navMark,
+      el("span", { text: f.label }),
+      navState,
+    ]);
+    navLink.addEventListener("click", (event) => {
+      event.preventDefault();
+      section.scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+      section.focus({ preventScroll: true });
+    });
+    const navItem = el("li", {}, [navLink]);
+
+    const view = { section, tally, pinned, answersCount, groupsNode, editorNode, navItem, navLink, navMark, navState };
+    entry.view = view;
+    if (key === "purpose") entry.purpose = buildPurpose(f, entry, editorNode);
+    if (key === "values") entry.values = buildValues(f, entry, editorNode);
+    entry.editor = buildStatement(f, entry, editorNode);
+    return view;
+  }
+
+  /** One block per question feeding this field (the two values questions stay apart). */
+  function buildGroups(key, entry) {
+    const feeding = model.questions.filter((q) => q.field === key);
+    const groups = new Map();
+    const nodes = feeding.map((q) => {
+      const list = el("ol", { className: "syn-answer-list list-plain", attrs: { role: "list" } });
+      const empty = el("p", { className: "syn-empty muted", text: "No answers to this question." });
+      const node = el("div", { className: "syn-group", data: { questionId: q.id } }, [
+        el("p", { className: "syn-group-title" }, [
+          el("span", { className: "syn-group-number", text: `Q${q.number}` }),
+          el("span", { text: q.prompt }),
+        ]),
+        empty,
+        list,
+      ]);
+      groups.set(q.id, { list, empty });
+      return node;
+    });
+    if (!nodes.length) nodes.push(el("p", { className: "syn-empty muted", text: "No question feeds this field: write it from the discussion." }));
+    entry.view.groupsNode.replaceChildren(...nodes);
+    return groups;
+  }
+
+  // ---------------------------------------------------------------- statement editor
+
+  function buildStatement(f, entry, parent) {
+    const key = f.key;
+    const areaId = `statement-${key}`;
+    const helpId = `statement-${key}-help`;
+    const statusId = `statement-${key}-status`;
+    const label = el("label", {
+      className: "field-label syn-statement-label",
+      text: key === "values" ? "Statement (optional)" : "Statement",
+      attrs: { for: areaId },
+    });
+    const help = el("p", {
+      className: "field-help",
+      text: key === "values" ? "A line about the values, if the lists need one." : "Saved as you type; the projector shows it at once.",
+      attrs: { id: helpId },
+    });
+    const area = el("textarea", {
+      className: "textarea syn-statement",
+      attrs: { id: areaId, rows: key === "values" ? 2 : 5, "aria-describedby": `${helpId} ${statusId}`, spellcheck: "true" },
+    });
+    area.value = f.statement;
+    const statusText = el("span", { className: "save-status-text" });
+    const statusIcon = el("span", { className: "save-status-icon", attrs: { "aria-hidden": "true" } });
+    const status = el("p", { className: "save-status", attrs: { id: statusId, role: "status" }, data: { state: "saved" } }, [
+      statusIcon,
+      statusText,
+    ]);
+    const retry = el("button", { className: "btn btn-sm save-retry", text: "Try again", attrs: { type: "button" } });
+    retry.hidden = true;
+    const counter = el("span", { className: "syn-counter muted", attrs: { "aria-hidden": "true" } });
+
+    const conflictTitle = el("p", { className: "syn-conflict-title", attrs: { id: `conflict-${key}-title` } });
+    const conflictText = el("p", { className: "syn-conflict-text" });
+    const theirs = el("blockquote", { className: "syn-conflict-theirs" });
+    const useMine = el("button", { className: "btn btn-sm btn-use-mine", text: "Use mine", attrs: { type: "button" } });
+    const keepTheirs = el("button", { className: "btn btn-sm btn-keep-theirs", text: "Keep theirs", attrs: { type: "button" } });
+    const conflictBox = el(
+      "div",
+      { className: "syn-conflict", attrs: { role: "group", "aria-labelledby": `conflict-${key}-title` } },
+      [
+        el("div", { className: "syn-conflict-head" }, [icon("concern", "syn-conflict-icon"), conflictTitle]),
+        conflictText,
+        el("figure", { className: "syn-conflict-figure" }, [
+          el("figcaption", { className: "syn-conflict-caption", text: "Their text, saved now" }),
+          theirs,
+        ]),
+        el("div", { className: "cluster" }, [useMine, keepTheirs]),
+      ],
+    );
+    conflictBox.hidden = true;
+
+    parent.append(
+      el("div", { className: "syn-statement-block" }, [
+        el("div", { className: "syn-statement-top" }, [label, counter]),
+        help,
+        area,
+        el("div", { className: "save-row" }, [status, retry]),
+        conflictBox,
+      ]),
+    );
+
+    const ed = {
+      key,
+      entry,
+      area,
+      status,
+      statusText,
+      retry,
+      counter,
+      conflictBox,
+      conflictTitle,
+      conflictText,
+      theirs,
+      base: f,
+      timer: null,
+      inflight: null,
+      again: false,
+      stashed: null,
+      conflict: null,
+      error: null,
+      attempts: 0,
+      // The box's text when the server last confirmed it: stored as ack'd, even if
+      // the server tidied it differently from normalize().
+      accepted: null,
+    };
+
+    area.addEventListener("input", () => onInput(ed));
+    area.addEventListener("blur", () => {
+      if (!ed.conflict && dirty(ed)) save(ed);
+    });
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "s" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        save(ed);
+      }
+    });
+    retry.addEventListener("click", () => {
+      ed.error = null;
+      save(ed);
+    });
+    useMine.addEventListener("click", () => {
+      closeConflict(ed);
+      ed.attempts = 0;
+      save(ed);
+      area.focus();
+    });
+    keepTheirs.addEventListener("click", () => {
+      closeConflict(ed);
+      ed.area.value = ed.base.statement;
+      updateCounter(ed);
+      rest(ed, "Saved: their version kept");
+      area.focus();
+    });
+    updateCounter(ed);
+    rest(ed);
+    return ed;
+  }
+
+  /** Whether the box holds something the server does not have yet. */
+  function dirty(ed) {
+    const value = ed.area.value;
+    if (ed.accepted && ed.accepted.raw === value && ed.accepted.version === ed.base.version) return false;
+    return normalize(value) !== ed.base.statement;
+  }
+
+  function setStatus(ed, state, text) {
+    ed.status.dataset.state = state;
+    setText(ed.statusText, text);
+    ed.retry.hidden = state !== "error";
+    ed.entry.view.section.dataset.saveState = state;
+  }
+
+  /** The status of a box with nothing waiting to be saved. */
+  function rest(ed, text = "Saved") {
+    if (ed.area.value.trim()) setStatus(ed, "saved", text);
+    else setStatus(ed, "empty", "Not written yet");
+  }
+
+  function updateCounter(ed) {
+    const n = Array.from(ed.area.value).length;
+    setText(ed.counter, `${n} / ${STATEMENT_MAX}`);
+    ed.counter.dataset.state = n > STATEMENT_MAX ? "over" : n > STATEMENT_MAX * 0.9 ? "near" : "ok";
+  }
+
+  function onInput(ed) {
+    updateCounter(ed);
+    renderNav(ed.entry);
+    if (ed.conflict) return;
+    clearTimeout(ed.timer);
+    ed.timer = null;
+    if (!dirty(ed)) {
+      if (!ed.inflight) rest(ed);
+      return;
+    }
+    setStatus(ed, "saving", "Saving…");
+    ed.timer = setTimeout(() => save(ed), SAVE_DELAY_MS);
+  }
+
+  /** Save the statement now; resolves true once what is in the box is stored. */
+  function save(ed) {
+    clearTimeout(ed.timer);
+    ed.timer = null;
+    if (ed.conflict) return Promise.resolve(false);
+    if (ed.inflight) {
+      ed.again = true;
+      return ed.inflight.promise.then(() => (ed.conflict || ed.error ? false : dirty(ed) ? save(ed) : true));
+    }
+    const text = ed.area.value;
+    if (!dirty(ed)) {
+      if (!ed.error && ed.status.dataset.state !== "saved") rest(ed);
+      return Promise.resolve(true);
+    }
+    if (Array.from(text).length > STATEMENT_MAX) {
+      ed.error = `A statement is at most ${STATEMENT_MAX} characters.`;
+      setStatus(ed, "error", `Not saved: ${ed.error}`);
+      return Promise.resolve(false);
+    }
+    const base = ed.base;
+    ed.error = null;
+    setStatus(ed, "saving", "Saving…");
+    const promise = live
+      .request("canvas:statement", { field: ed.key, text, version: base.version })
+      .then((ack) => settle(ed, ack, text, base));
+    ed.inflight = { text, promise };
+    return promise;
+  }
+
+  function settle(ed, ack, text, base) {
+    ed.inflight = null;
+    if (ack.ok) {
+      ed.attempts = 0;
+      if (ack.field.version > ed.base.version) ed.base = ack.field;
+      if (ed.area.value === text) ed.accepted = { raw: text, version: ack.field.version };
+      receive(ack.field);
+    } else if (ack.error.code === "stale" && ack.error.details && ack.error.details.field) {
+      const now = ack.error.details.field;
+      // Only the pins, the purpose or the values moved on (or they wrote the
+      // same words): there is nothing of theirs to lose, so send it again.
+      const harmless = now.statement === base.statement || now.statement === normalize(text);
+      if (now.version > ed.base.version) ed.base = now;
+      receive(now, { quiet: true });
+      if (!harmless) {
+        openConflict(ed, "stale");
+      } else if (ed.attempts < RETRIES) {
+        ed.attempts += 1;
+        return save(ed);
+      } else {
+        ed.attempts = 0;
+        ed.error = "This field kept changing while saving. Try again.";
+        setStatus(ed, "error", `Not saved: ${ed.error}`);
+      }
+    } else {
+      ed.error = ack.error.message;
+      setStatus(ed, "error", `Not saved: ${ack.error.message}`);
+    }
+    if (ed.stashed) {
+      const later = ed.stashed;
+      ed.stashed = null;
+      incomingStatement(ed, later);
+    }
+    if (ed.conflict || ed.error) return false;
+    if (dirty(ed)) {
+      // More was typed while this was on its way.
+      if (ed.again || !ed.timer) {
+        ed.again = false;
+        return save(ed);
+      }
+      return false;
+    }
+    ed.again = false;
+    rest(ed);
+    return true;
+  }
+
+  /** A newer version of the field arrived: from the server, or another console. */
+  function incomingStatement(ed, f) {
+    if (f.version <= ed.base.version) return;
+    if (ed.inflight) {
+      if (!ed.stashed || f.version > ed.stashed.version) ed.stashed = f;
+      return;
+    }
+    const mine = normalize(ed.area.value);
+    if (f.statement === ed.base.statement || f.statement === mine) {
+      const same = f.statement === mine;
+      ed.base = f;
+      if (ed.conflict && same) closeConflict(ed);
+      if (!ed.conflict && !dirty(ed) && !ed.error && ed.status.dataset.state !== "updated") rest(ed);
+      return;
+    }
+    const typing = document.activeElement === ed.area || dirty(ed);
+    ed.base = f;
+    if (!typing && !ed.conflict) {
+      ed.area.value = f.statement;
+      updateCounter(ed);
+      ed.error = null;
+      setStatus(ed, "updated", "Updated by someone else");
+      flash(ed.entry);
+      sayUpdated(ed.entry.latest.label);
+      return;
+    }
+    openConflict(ed, "incoming");
+  }
+
+  function openConflict(ed, reason) {
+    clearTimeout(ed.timer);
+    ed.timer = null;
+    const first = !ed.conflict;
+    ed.conflict = { reason };
+    const label = ed.entry.latest.label;
+    setText(
+      ed.conflictTitle,
+      reason === "stale" ? "Not saved: someone else changed this field first" : "Updated by someone else while you were writing",
+    );
+    setText(
+      ed.conflictText,
+      "Your text is still in the box above. Use mine saves it over theirs; Keep theirs puts their text in the box.",
+    );
+    setText(ed.theirs, ed.base.statement || "(They cleared the statement.)");
+    ed.theirs.classList.toggle("is-empty", !ed.base.statement);
+    ed.conflictBox.hidden = false;
+    ed.entry.view.section.classList.add("has-conflict");
+    setStatus(ed, "conflict", "Not saved yet: choose which text to keep");
+    renderNav(ed.entry);
+    if (first) announce(`${label}: someone else changed this statement. Choose which text to keep.`);
+  }
+
+  function closeConflict(ed) {
+    ed.conflict = null;
+    ed.conflictBox.hidden = true;
+    ed.entry.view.section.classList.remove("has-conflict");
+    renderNav(ed.entry);
+  }
+
+  // ---------------------------------------------------------------- strategic purpose
+
+  function buildPurpose(f, entry, parent) {
+    const name = "purpose-choice";
+    const radios = new Map();
+    const options = PURPOSES.map(([value, word, help]) => {
+      const id = `purpose-${value || "none"}`;
+      const input = el("input", {
+        className: "segment-input",
+        attrs: { type: "radio", name, id, value, "aria-describedby": `${id}-help` },
+      });
+      radios.set(value, input);
+      return el("div", { className: "segment" }, [
+        input,
+        el("label", { className: "segment-label", attrs: { for: id } }, [
+          icon("check", "segment-check"),
+          el("span", { className: "segment-word", text: word }),
+          el("span", { className: "segment-help", text: help, attrs: { id: `${id}-help` } }),
+        ]),
+      ]);
+    });
+    const message = el("p", { className: "syn-purpose-message" });
+    const useMine = el("button", { className: "btn btn-sm", attrs: { type: "button" } });
+    const notice = el("div", { className: "syn-inline-notice", attrs: { role: "status" } }, [message, useMine]);
+    notice.hidden = true;
+    const error = el("p", { className: "control-error", attrs: { role: "alert" } });
+    error.hidden = true;
+    parent.append(
+      el("fieldset", { className: "segmented" }, [
+        el("legend", { className: "field-label", text: "Viability or momentum?" }),
+        el("div", { className: "segments" }, options),
+      ]),
+      notice,
+      error,
+    );
+    const pz = { base: f, radios, notice, message, useMine, error, wanted: null, busy: false };
+    for (const [value, input] of radios) {
+      input.addEventListener("change", () => {
+        if (input.checked) choosePurpose(pz, value || null);
+      });
+    }
+    useMine.addEventListener("click", () => {
+      const mine = pz.mine;
+      notice.hidden = true;
+      choosePurpose(pz, mine);
+    });
+    reflectPurpose(pz);
+    return pz;
+  }
+
+  function reflectPurpose(pz) {
+    if (pz.busy) return;
+    const value = pz.base.purpose || "";
+    for (const [v, input] of pz.radios) input.checked = v === value;
+  }
+
+  async function choosePurpose(pz, purpose) {
+    clearError(pz.error);
+    pz.notice.hidden = true;
+    pz.wanted = purpose;
+    if (pz.busy) return;
+    pz.busy = true;
+    let attempts = 0;
+    while (pz.wanted !== undefined) {
+      const want = pz.wanted;
+      pz.wanted = undefined;
+      const base = pz.base;
+      const ack = await live.request("canvas:purpose", { purpose: want, version: base.version });
+      if (ack.ok) {
+        receive(ack.field, { quiet: true });
+        announce(`Strategic purpose: ${want ? PURPOSE_WORDS[want] : "not decided"}.`);
+        continue;
+      }
+      if (ack.error.code === "stale" && ack.error.details && ack.error.details.field) {
+        const now = ack.error.details.field;
+        receive(now, { quiet: true });
+        if ((now.purpose || null) === (base.purpose || null) && attempts < RETRIES) {
+          attempts += 1;
+          if (pz.wanted === undefined) pz.wanted = want;
+          continue;
+        }
+        if ((now.purpose || null) !== want) {
+          pz.mine = want;
+          setText(
+            pz.message,
+            `Someone else set the purpose to ${now.purpose ? PURPOSE_WORDS[now.purpose] : "not decided"} a moment ago.`,
+          );
+          setText(pz.useMine, `Use mine: ${want ? PURPOSE_WORDS[want] : "not decided"}`);
+          pz.notice.hidden = false;
+        }
+        continue;
+      }
+      showError(pz.error, `Not saved: ${ack.error.message}`);
+    }
+    pz.busy = false;
+    reflectPurpose(pz);
+  }
+
+  // ---------------------------------------------------------------- values
+
+  function buildValues(f, entry, parent) {
+    const lists = new Map();
+    const blocks = FACETS.map(([facet, label]) => {
+      const titleId = `values-${facet}-title`;
+      const inputId = `values-${facet}-input`;
+      const list = el("ul", { className: "value-list list-plain", attrs: { role: "list", "aria-labelledby": titleId } });
+      const empty = el("p", { className: "value-empty muted", text: "None yet." });
+      const input = el("input", {
+        className: "input value-input",
+        attrs: { id: inputId, type: "text", autocomplete: "off", maxlength: String(VALUE_MAX), placeholder: "Add a value" },
+      });
+      const add = el("button", { className: "btn btn-sm value-add", text: "Add", attrs: { type: "submit" } });
+      const error = el("p", { className: "control-error", attrs: { role: "alert" } });
+      error.hidden = true;
+      const form = el("form", { className: "value-form", attrs: { novalidate: true } }, [
+        el("label", { className: "visually-hidden", text: `Add to ${label}`, attrs: { for: inputId } }),
+        input,
+        add,
+      ]);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        addValue(facet, label, input, error);
+      });
+      lists.set(facet, { list, empty, input, error, label, items: new Map() });
+      return el("div", { className: "values-block", data: { facet } }, [
+        el("h4", { className: "values-title", text: label, attrs: { id: titleId } }),
+        empty,
+        list,
+        form,
+        error,
+      ]);
+    });
+    parent.append(el("div", { className: "values-editor" }, blocks));
+    const vz = { base: f, lists, queue: Promise.resolve() };
+    renderValues(vz);
+    return vz;
+  }
+
+  function applyOp(items, op) {
+    if (op.type === "add") {
+      const lower = op.item.toLocaleLowerCase();
+      return items.some((i) => i.toLocaleLowerCase() === lower) ? items.slice() : [...items, op.item];
+    }
+    return items.filter((i) => i !== op.item);
+  }
+
+  /** Run one change to a list; on a stale version it is applied again to the newer list. */
+  function runValues(op) {
+    const vz = fields.get("values").values;
+    const run = async () => {
+      for (let attempt = 0; attempt <= RETRIES; attempt += 1) {
+        const current = (vz.base.values && vz.base.values[op.facet]) || [];
+        const items = applyOp(current, op);
+        const ack = await live.request("canvas:values", { facet: op.facet, items, version: vz.base.version });
+        if (ack.ok) {
+          receive(ack.field, { quiet: true });
+          return ack;
+        }
+        if (ack.error.code === "stale" && ack.error.details && ack.error.details.field) {
+          // Their change stays; ours is applied on top of it.
+          receive(ack.error.details.field, { quiet: true });
+          continue;
+        }
+        return ack;
+      }
+      return { ok: false, error: { code: "stale", message: "The list kept changing. Try again." } };
+    };
+    const result = vz.queue.then(run);
+    vz.queue = result.catch(() => null);
+    return result;
+  }
+
+  async function addValue(facet, label, input, error) {
+    const item = input.value.trim();
+    clearError(error);
+    input.removeAttribute("aria-invalid");
+    const vz = fields.get("values").values;
+    const current = (vz.base.values && vz.base.values[facet]) || [];
+    let problem = "";
+    if (!item) problem = "Type a value first.";
+    else if (Array.from(item).length > VALUE_MAX) problem = `A value is at most ${VALUE_MAX} characters.`;
+    else if (current.length >= VALUES_MAX) problem = `Keep each list to ${VALUES_MAX} values or fewer.`;
+    if (problem) {
+      showError(error, problem);
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    input.value = "";
+    const ack = await runValues({ type: "add", facet, item });
+    if (ack.ok) {
+      announce(`Added ${item} to ${label}.`);
+    } else {
+      if (!input.value) input.value = item;
+      showError(error, `Not saved: ${ack.error.message}`);
+    }
+    input.focus();
+  }
+
+  async function removeValue(facet, label, item, button) {
+    const { error, list } = fields.get("values").values.lists.get(facet);
+    clearError(error);
+    const buttons = Array.from(list.querySelectorAll(".value-remove"));
+    const index = buttons.indexOf(button);
+    button.disabled = true;
+    const ack = await runValues({ type: "remove", facet, item });
+    button.disabled = false;
+    if (!ack.ok) {
+      showError(error, `Not saved: ${ack.error.message}`);
+      return;
+    }
+    announce(`Removed ${item} from ${label}.`);
+    const left = Array.from(list.querySelectorAll(".value-remove"));
+    const next = left[Math.min(index, left.length - 1)];
+    (next || fields.get("values").values.lists.get(facet).input).focus();
+  }
+
+  function renderValues(vz) {
+    for (const [facet, part] of vz.lists) {
+      const items = (vz.base.values && vz.base.values[facet]) || [];
+      const nodes = items.map((item) => {
+        let node = part.items.get(item);
+        if (!node) {
+          const remove = el("button", {
+            className: "value-remove",
+            attrs: { type: "button", "aria-label": `Remove ${item} from ${part.label}` },
+          }, [icon("close", "value-remove-icon")]);
+          remove.addEventListener("click", () => removeValue(facet, part.label, item, remove));
+          node = el("li", { className: "value-chip" }, [el("span", { className: "value-text", text: item }), remove]);
+          part.items.set(item, node);
+        }
+        return node;
+      });
+      for (const item of Array.from(part.items.keys())) if (!items.includes(item)) part.items.delete(item);
+      reconcile(part.list, nodes);
+      part.empty.hidden = items.length > 0;
+      part.input.disabled = items.length >= VALUES_MAX;
+    }
+  }
+
+  // ---------------------------------------------------------------- receiving fields
+
+  /** Take in a field as the server now has it (a broadcast, an ack, a snapshot). */
+  function receive(f, { quiet = false } = {}) {
+    const entry = fields.get(f.key);
+    if (!entry) return;
+    if (f.reactions) entry.tally = f.reactions;
+    const newer = f.version > entry.latest.version;
+    if (newer || f.version === entry.latest.version) entry.latest = { ...entry.latest, ...f };
+    if (entry.editor) incomingStatement(entry.editor, f);
+    if (entry.purpose && f.version > entry.purpose.base.version) {
+      const before = entry.purpose.base.purpose || null;
+      entry.purpose.base = f;
+      reflectPurpose(entry.purpose);
+      if (!quiet && before !== (f.purpose || null)) flash(entry);
+    }
+    if (entry.values && f.version > entry.values.base.version) {
+      const before = entry.values.base.values || {};
+      entry.values.base = f;
+      renderValues(entry.values);
+      if (!quiet && FACETS.some(([facet]) => !sameList(before[facet] || [], (f.values || {})[facet] || []))) flash(entry);
+    }
+    renderField(entry);
+    if (newer) requestRender();
+  }
+
+  function flash(entry) {
+    const node = entry.view.section;
+    node.classList.remove("is-updated");
+    void node.offsetWidth;
+    node.classList.add("is-updated");
+    clearTimeout(entry.flashTimer);
+    entry.flashTimer = setTimeout(() => node.classList.remove("is-updated"), 2200);
+  }
+
+  function renderField(entry) {
+    entry.view.tally.update(entry.tally);
+    const pins = entry.latest.pins || [];
+    setText(entry.view.pinned, pins.length ? `${plural(pins.length, "answer")} pinned` : "Nothing pinned");
+    entry.view.pinned.classList.toggle("tag-success", pins.length > 0);
+    renderNav(entry);
+  }
+
+  function written(entry) {
+    const f = entry.latest;
+    if (entry.editor && entry.editor.area.value.trim()) return true;
+    if (f.key === "purpose" && f.purpose) return true;
+    if (f.key === "values" && f.values && (f.values.ours.length || f.values.shared.length)) return true;
+    return false;
+  }
+
+  function renderNav(entry) {
+    const { navLink, navMark, navState } = entry.view;
+    const conflict = Boolean(entry.editor && entry.editor.conflict);
+    const done = written(entry);
+    const state = conflict ? "conflict" : done ? "written" : "empty";
+    if (navLink.dataset.state !== state) {
+      navLink.dataset.state = state;
+      navMark.replaceChildren(icon(state === "conflict" ? "concern" : "check", "field-nav-icon"));
+      setText(navState, state === "conflict" ? " (needs a choice)" : state === "written" ? " (written)" : " (not written yet)");
+    }
+  }
+
+  // ---------------------------------------------------------------- answers
+
+  function rootOf(answer) {
+    let current = answer;
+    for (let i = 0; i < 20 && current.merged_into; i += 1) {
+      const next = model.answers.get(current.merged_into);
+      if (!next) break;
+      current = next;
+    }
+    return current;
+  }
+
+  function renderAnswers() {
+    if (!fields.size) return;
+    const fieldOf = new Map(model.questions.map((q) => [q.id, q.field]));
+    const roots = new Map();
+    const followers = new Map();
+    const sorted = Array.from(model.answers.values()).sort((a, b) => a.id - b.id);
+    for (const answer of sorted) {
+      const root = rootOf(answer);
+      if (root.id === answer.id) roots.set(answer.id, answer);
+      else {
+        if (!followers.has(root.id)) followers.set(root.id, []);
+        followers.get(root.id).push(answer);
+      }
+    }
+    for (const [key, entry] of fields) {
+      const pins = new Set(entry.latest.pins || []);
+      const inField = Array.from(roots.values()).filter((a) => fieldOf.get(a.question_id) === key);
+      let count = 0;
+      for (const [questionId, group] of entry.view.groups || []) {
+        const mine = inField.filter((a) => a.question_id === questionId);
+        const nodes = mine.map((answer) => answerNode(answer, key, pins, followers.get(answer.id) || [], inField));
+        reconcile(group.list, nodes);
+        group.empty.hidden = nodes.length > 0;
+        count += mine.length + mine.reduce((n, a) => n + (followers.get(a.id) || []).length, 0);
+      }
+      setText(entry.view.answersCount, count ? ` · ${count}` : "");
+    }
+    for (const id of Array.from(answerNodes.keys())) {
+      const answer = model.answers.get(id);
+      if (!answer || rootOf(answer).id !== id) answerNodes.delete(id);
+    }
+  }
+
+  function answerNode(answer, key, pins, merged, inField) {
+    let node = answerNodes.get(answer.id);
+    if (!node || node.dataset.field !== key) {
+      node = buildAnswer(answer, key);
+      answerNodes.set(answer.id, node);
+    }
+    const p = node.parts;
+    setText(p.text, answer.text);
+    setText(p.author, answer.author);
+    p.hiddenTag.hidden = !answer.hidden;
+    p.edited.hidden = !answer.edited;
+
+    const pinned = pins.has(answer.id);
+    node.classList.toggle("is-pinned", pinned);
+    node.dataset.pinned = String(pinned);
+    p.pin.setAttribute("aria-pressed", String(pinned));
+    setText(p.pinLabel, pinned ? "Pinned" : "Pin");
+    p.pinnedMark.hidden = !pinned;
+
+    // Merge: the other answers of this field that stand on their own.
+    const targets = inField.filter((a) => a.id !== answer.id);
+    p.mergeToggle.hidden = targets.length === 0;
+    if (!targets.length) closeMerge(node, false);
+    const signature = targets.map((a) => `${a.id}:${a.text}`).join("|");
+    if (p.select.dataset.signature !== signature) {
+      const chosen = p.select.value;
+      p.select.dataset.signature = signature;
+      p.select.replaceChildren(
+        el("option", { text: "Choose an answer…", attrs: { value: "" } }),
+        ...targets.map((a) => el("option", { text: `${quote(a.text)} (${a.author})`, attrs: { value: a.id } })),
+      );
+      if (targets.some((a) => String(a.id) === chosen)) p.select.value = chosen;
+    }
+
+    // What was merged into it, folded underneath with a count.
+    node.classList.toggle("has-merged", merged.length > 0);
+    p.merged.hidden = merged.length === 0;
+    setText(p.mergedSummary, merged.length ? `${plural(merged.length, "similar answer")} merged here` : "");
+    setText(p.count, merged.length ? `×${merged.length + 1}` : "");
+    p.count.hidden = !merged.length;
+    if (merged.length) p.count.setAttribute("aria-label", `${merged.length + 1} answers in one`);
+    const mergedSig = merged.map((a) => `${a.id}:${a.text}`).join("|");
+    if (p.mergedList.dataset.signature !== mergedSig) {
+      p.mergedList.dataset.signature = mergedSig;
+      p.mergedList.replaceChildren(
+        ...merged.map((a) => {
+          const split = el("button", {
+            className: "btn btn-sm btn-ghost btn-split",
+            attrs: { type: "button", "aria-label": `Split ${quote(a.text, 40)} out again` },
+          }, [icon("split", "btn-icon"), el("span", { text: "Split" })]);
+          split.addEventListener("click", () => unmerge(a.id, split, node));
+          return el("li", { className: "syn-merged-item", data: { answerId: a.id } }, [
+            el("p", { className: "syn-merged-text", text: a.text }),
+            el("span", { className: "syn-merged-author muted", text: a.author }),
+            split,
+          ]);
+        }),
+      );
+    }
+    return node;
+  }
+
+  function buildAnswer(answer, key) {
+    const id = answer.id;
+    const text = el("p", { className: "syn-answer-text" });
+    const author = el("span", { className: "syn-answer-author" });
+    const edited = el("span", { className: "edited-mark", text: "(edited)" });
+    const hiddenTag = el("span", { className: "tag tag-danger", text: "Hidden on projector" });
+    const count = el("span", { className: "tag syn-answer-count" });
+    const pinnedMark = el("span", { className: "syn-pinned-mark" }, [icon("pin", "syn-pinned-icon"), el("span", { text: "On the canvas" })]);
+    const pinLabel = el("span", { text: "Pin" });
+    const pin = el("button", {
+      className: "btn btn-sm btn-pin",
+      attrs: { type: "button", "aria-pressed": "false", "aria-describedby": `answer-${id}-text` },
+    }, [icon("pin", "btn-icon"), pinLabel]);
+    text.id = `answer-${id}-text`;
+    const mergeId = `merge-${id}`;
+    const mergeToggle = el("button", {
+      className: "btn btn-sm btn-ghost btn-merge",
+      attrs: { type: "button", "aria-expanded": "false", "aria-controls": mergeId, "aria-describedby": `answer-${id}-text` },
+    }, [icon("merge", "btn-icon"), el("span", { text: "Merge into…" })]);
+    const select = el("select", { className: "select select-sm merge-select", attrs: { id: `${mergeId}-select` } });
+    const mergeGo = el("button", { className: "btn btn-sm btn-primary merge-confirm", text: "Merge", attrs: { type: "button" } });
+    const mergeCancel = el("button", { className: "btn btn-sm btn-ghost merge-cancel", text: "Cancel", attrs: { type: "button" } });
+    const mergeForm = el("div", { className: "merge-form", attrs: { id: mergeId, role: "group", "aria-label": "Merge this answer" } }, [
+      el("label", { className: "merge-label", text: "Merge into", attrs: { for: `${mergeId}-select` } }),
+      select,
+      el("div", { className: "cluster" }, [mergeGo, mergeCancel]),
+    ]);
+    mergeForm.hidden = true;
+    const mergedSummary = el("span");
+    const mergedList = el("ul", { className: "syn-merged-list list-plain", attrs: { role: "list" } });
+    const merged = el("details", { className: "syn-merged" }, [el("summary", {}, [mergedSummary]), mergedList]);
+    const error = el("p", { className: "control-error", attrs: { role: "alert" } });
+    error.hidden = true;
+
+    const node = el("li", { className: "syn-answer", data: { answerId: id, field: key } }, [
+      el("div", { className: "syn-answer-main" }, [text, count]),
+      el("div", { className: "syn-answer-meta" }, [author, edited, hiddenTag, pinnedMark]),
+      el("div", { className: "syn-answer-actions" }, [pin, mergeToggle]),
+      mergeForm,
+      merged,
+      error,
+    ]);
+    node.parts = { text, author, edited, hiddenTag, count, pin, pinLabel, pinnedMark, mergeToggle, mergeForm, select, merged, mergedSummary, mergedList, error };
+
+    pin.addEventListener("click", () => togglePin(id, key, node));
+    mergeToggle.addEventListener("click", () => {
+      if (mergeForm.hidden) openMerge(node);
+      else closeMerge(node, true);
+    });
+    mergeCancel.addEventListener("click", () => closeMerge(node, true));
+    mergeForm.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closeMerge(node, true);
+      }
+    });
+    mergeGo.addEventListener("click", () => merge(id, node, mergeGo));
+    return node;
+  }
+
+  function openMerge(node) {
+    const p = node.parts;
+    p.mergeForm.hidden = false;
+    p.mergeToggle.setAttribute("aria-expanded", "true");
+    clearError(p.error);
+    p.select.focus();
+  }
+
+  function closeMerge(node, focus) {
+    const p = node.parts;
+    if (p.mergeForm.hidden) return;
+    p.mergeForm.hidden = true;
+    p.mergeToggle.setAttribute("aria-expanded", "false");
+    if (focus) p.mergeToggle.focus();
+  }
+
+  async function togglePin(answerId, key, node) {
+    const p = node.parts;
+    const entry = fields.get(key);
+    const pinned = (entry.latest.pins || []).includes(answerId);
+    clearError(p.error);
+    p.pin.disabled = true;
+    const ack = await live.request("canvas:pin", { field: key, answer_id: answerId, pinned: !pinned });
+    p.pin.disabled = false;
+    if (!ack.ok) {
+      showError(p.error, ack.error.message);
+      return;
+    }
+    receive(ack.field);
+    requestRender();
+    announce(pinned ? `Unpinned from ${entry.latest.label}.` : `Pinned to ${entry.latest.label}.`);
+  }
+
+  async function merge(answerId, node, button) {
+    const p = node.parts;
+    const into = Number(p.select.value);
+    clearError(p.error);
+    if (!into) {
+      showError(p.error, "Choose the answer to merge into.");
+      p.select.focus();
+      return;
+    }
+    button.disabled = true;
+    const ack = await live.request("answers:merge", { answer_id: answerId, into_id: into });
+    button.disabled = false;
+    if (!ack.ok) {
+      showError(p.error, ack.error.message);
+      return;
+    }
+    for (const id of ack.merged) {
+      const answer = model.answers.get(id);
+      if (answer) model.answers.set(id, { ...answer, merged_into: ack.into_id });
+    }
+    closeMerge(node, false);
+    requestRender(true);
+    const target = answerNodes.get(ack.into_id);
+    const targetAnswer = model.answers.get(ack.into_id);
+    if (target) {
+      target.parts.merged.open = true;
+      target.querySelector("summary").focus();
+    }
+    announce(`Merged into ${targetAnswer ? quote(targetAnswer.text) : "the other answer"}.`);
+  }
+
+  async function unmerge(answerId, button, rootNode) {
+    button.disabled = true;
+    const ack = await live.request("answers:unmerge", { answer_id: answerId });
+    button.disabled = false;
+    if (!ack.ok) {
+      showError(rootNode.parts.error, ack.error.message);
+      return;
+    }
+    const answer = model.answers.get(answerId);
+    if (answer) model.answers.set(answerId, { ...answer, merged_into: null });
+    requestRender(true);
+    const back = answerNodes.get(answerId);
+    if (back) back.parts.pin.focus();
+    announce("Split out again.");
+  }
+
+  // ---------------------------------------------------------------- versions and sealing
+
+  function renderVersions() {
+    const items = versions
+      .slice()
+      .sort((a, b) => b.number - a.number)
+      .map((v) =>
+        el("li", { className: "version-item", data: { number: v.number } }, [
+          el("a", {
+            className: "version-link",
+            text: `Version ${v.number}`,
+            attrs: { href: `${ui.canvasUrl}?version=${v.number}`, target: "_blank", rel: "noopener" },
+          }),
+          el("time", { className: "version-time muted", text: shortDateTime(v.sealed_at), attrs: { datetime: new Date(v.sealed_at).toISOString() } }),
+        ]),
+      );
+    ui.versionsList.replaceChildren(...items);
+    ui.versionsEmpty.hidden = items.length > 0;
+  }
+
+  /** Save every statement typed but not stored yet; resolve with the fields still not saved. */
+  async function flush() {
+    const waits = [];
+    for (const entry of fields.values()) {
+      const ed = entry.editor;
+      if (ed && !ed.conflict && (dirty(ed) || ed.inflight)) waits.push(save(ed));
+      if (entry.values) waits.push(entry.values.queue);
+    }
+    await Promise.all(waits);
+    return unsaved();
+  }
+
+  function unsaved() {
+    const left = [];
+    for (const entry of fields.values()) {
+      const ed = entry.editor;
+      if (ed && (ed.conflict || ed.error || dirty(ed))) left.push(entry.latest.label);
+    }
+    return left;
+  }
+
+  async function seal(button, errorNode) {
+    clearError(errorNode);
+    button.disabled = true;
+    const left = await flush();
+    if (left.length) {
+      button.disabled = false;
+      showError(errorNode, `Not sealed: ${listWords(left)} ${left.length === 1 ? "has" : "have"} changes that are not saved yet.`);
+      return null;
+    }
+    const ack = await live.request("canvas:seal");
+    button.disabled = false;
+    if (!ack.ok) {
+      showError(errorNode, ack.error.message);
+      return null;
+    }
+    if (!versions.some((v) => v.number === ack.version.number)) versions.push(ack.version);
+    renderVersions();
+    announce(`Version ${ack.version.number} sealed.`);
+    const item = ui.versionsList.querySelector(`[data-number="${ack.version.number}"]`);
+    if (item) {
+      item.classList.add("is-new");
+      setTimeout(() => item.classList.remove("is-new"), 2400);
+    }
+    return ack;
+  }
+
+  // Leaving with an edit not saved yet asks first.
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved().length) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // ---------------------------------------------------------------- the outside
+
+  return {
+    /** A whole snapshot: build once, then take every field in. */
+    applyCanvas(canvas) {
+      if (!canvas) return;
+      build(canvas);
+      for (const f of canvas.fields) receive(f, { quiet: true });
+      versions = (canvas.versions || []).slice();
+      renderVersions();
+      // Back from a dropped connection: try again what could not be sent.
+      for (const entry of fields.values()) {
+        const ed = entry.editor;
+        if (ed && ed.error && !ed.conflict && dirty(ed) && live.isJoined()) {
+          ed.error = null;
+          save(ed);
+        }
+      }
+    },
+    receive(f) {
+      receive(f);
+    },
+    reactions(key, reactions) {
+      const entry = fields.get(key);
+      if (!entry) return;
+      entry.tally = reactions;
+      entry.view.tally.update(reactions);
+    },
+    render() {
+      renderAnswers();
+    },
+    flush,
+    unsaved,
+    seal,
+  };
+}
