@@ -288,6 +288,9 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
   let joinSeq = 0;
   let appliedSeq = 0;
   let retryTimer = null;
+  // The workshop's change number: a jump means a message was missed, so resync.
+  let lastSeq = null;
+  let resyncs = 0;
   // Newest snapshot applied, by the server's clock: an older one never overwrites it.
   let lastSnapshotAt = -Infinity;
   // Events that arrive while a join is in flight are replayed after its snapshot.
@@ -358,7 +361,10 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     if (seq < appliedSeq) return;
     if (ack.ok) {
       appliedSeq = seq;
-      if (ack.state && ack.state.workshop) clock.sync(ack.state.workshop.server_time);
+      if (ack.state && ack.state.workshop) {
+        clock.sync(ack.state.workshop.server_time);
+        lastSeq = Math.max(lastSeq ?? 0, ack.state.workshop.seq ?? 0);
+      }
       joined = true;
       setStatus("connected");
       // A `state` newer than this snapshot may already have arrived; it wins.
@@ -377,6 +383,18 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     joined = false;
     setStatus("failed");
     if (onJoinFailed) onJoinFailed(ack.error);
+  }
+
+  /** Follow the change numbers; a gap means something was missed: take a snapshot. */
+  function noteSeq(payload) {
+    const seq = payload && (typeof payload.seq === "number" ? payload.seq : payload.workshop?.seq);
+    if (typeof seq !== "number" || !joined || lastSeq === null) return;
+    if (seq > lastSeq + 1) {
+      resyncs += 1;
+      document.body.dataset.resyncs = String(resyncs);
+      join();
+    }
+    lastSeq = Math.max(lastSeq, seq);
   }
 
   socket.on("connect", () => {
@@ -444,6 +462,7 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
           return;
         }
         dispatch(event, payload);
+        noteSeq(payload);
       });
     },
     request,

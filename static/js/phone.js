@@ -118,9 +118,19 @@ function saveOutbox() {
 
 // ------------------------------------------------------------------ connection
 
+// The signed rejoin token is kept outside the cookie too: a phone whose cookie is
+// cleared (private tabs, strict browsers) still comes back as the same person.
+const rejoinKey = `workshop:${workshopId}:rejoin`;
+const rejoinToken = body.dataset.rejoinToken || "";
+try {
+  if (rejoinToken) window.localStorage.setItem(rejoinKey, rejoinToken);
+} catch {
+  // Storage refused: the cookie alone carries the person.
+}
+
 const live = connectLive({
   joinEvent: "phone:join",
-  joinPayload: { workshop_id: workshopId },
+  joinPayload: { workshop_id: workshopId, token: rejoinToken },
   onJoined(ack) {
     model.me = ack.me;
     model.saved = new Map((ack.answers || []).map((a) => [a.id, a]));

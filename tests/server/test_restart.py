@@ -145,9 +145,10 @@ def test_a_sigkill_mid_workshop_loses_nothing_that_was_acknowledged(
 
         # And the workshop carries on.
         second = after["questions"][1]["id"]
+        seen = len(console.wait_for("answer", count=0))
         ack = phones[2].send("answer:submit", {"question_id": second, "text": "after the crash"})
         assert ack["ok"]
-        arrived = console.wait_for("answer")
+        arrived = console.wait_for("answer", count=seen + 1)
         assert arrived[-1]["answer"]["text"] == "after the crash"
     finally:
         for client in clients:

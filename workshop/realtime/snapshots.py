@@ -71,6 +71,7 @@ def question_view(question: Question, total: int) -> Payload:
         "prompt": question.prompt,
         "hint": question.hint,
         "field": question.field,
+        "facet": question.facet,
         "field_label": method.field(question.field).label,
         "revealed": question.revealed,
     }

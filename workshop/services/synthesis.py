@@ -113,11 +113,13 @@ def set_pin(workshop_id: int, key: str, answer_id: int, pinned: bool) -> CanvasF
         db.session.delete(existing)
     else:
         return field
+    # Pins are a set, so two consoles pinning never conflict: the field's version,
+    # which guards the statement, is left alone.
     try:
-        return _changed(field)
+        db.session.commit()
     except IntegrityError:  # pinned twice at once from two consoles: one pin stands
         db.session.rollback()
-        return canvas.fields(workshop_by_id(workshop_id))[key]
+    return canvas.fields(workshop_by_id(workshop_id))[key]
 
 
 @writes

@@ -1,0 +1,36 @@
+"""A phone that loses its cookie comes back as the same person, from its localStorage token."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.e2e.test_workshop_in_browser import PHONE
+from tests.server.live_server import create_workshop, signed_up_facilitator
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+def test_a_phone_without_its_cookie_rejoins_as_the_same_person(browser, live_url: str) -> None:
+    from playwright.sync_api import expect
+
+    facilitator = signed_up_facilitator(live_url)
+    workshop_id = create_workshop(live_url, facilitator, "Cookies come and go")
+    page = facilitator.get(f"{live_url}/workshops/{workshop_id}/console", timeout=5).text
+    code = page.split("/j/", 1)[1][:6]
+
+    context = browser.new_context(**PHONE)
+    phone = context.new_page()
+    phone.goto(f"{live_url}/j/{code}")
+    phone.get_by_label("Your name").fill("Ana")
+    phone.get_by_role("button", name="Join", exact=True).click()
+    expect(phone.locator("#phone-lobby")).to_be_visible()
+    expect(phone.locator("#me-name")).to_contain_text("Ana")
+
+    context.clear_cookies()
+    phone.goto(f"{live_url}/j/{code}")
+
+    expect(phone).to_have_url(f"{live_url}/j/{code}/live")
+    expect(phone.locator("#me-name")).to_contain_text("Ana")
+    assert requests.get(f"{live_url}/", timeout=5).status_code == 200
+    context.close()
