@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .codes import new_join_code, new_token
 from .errors import ValidationError
 from .extensions import db
@@ -195,7 +197,7 @@ def import_workshop(data: Any, team_id: int, created_by_id: int | None = None) -
                 )
             )
         db.session.commit()
-    except (KeyError, TypeError, ValueError) as broken:
+    except (KeyError, TypeError, ValueError, SQLAlchemyError) as broken:
         db.session.rollback()
         raise ValidationError(f"This workshop file is incomplete or damaged ({broken}).") from None
     return workshop

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..errors import NotFound
+from ..extensions import db
 from ..forms import ActionForm, TeamForm
 from ..models import Invite, utcnow
 from ..services import accounts
@@ -37,13 +38,12 @@ def new() -> str | Response:
 def show(team_id: int) -> str:
     """Show the team's members and its open invitations."""
     team = _member_team(team_id)
-    invites = [
-        i
-        for i in accounts.db.session.execute(
-            accounts.db.select(Invite).filter_by(team_id=team.id, revoked=False).order_by(Invite.id)
-        ).scalars()
-        if i.expires_at > utcnow()
-    ]
+    invites = db.session.execute(
+        db.select(Invite)
+        .filter_by(team_id=team.id, revoked=False)
+        .where(Invite.expires_at > utcnow())
+        .order_by(Invite.id)
+    ).scalars()
     return render_template("team/team.html", team=team, invites=invites, form=ActionForm())
 
 
