@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-postgres lint format clean db-upgrade
+.PHONY: run test test-postgres bench bench-full lint format clean db-upgrade
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ test: $(VENV)/.installed
 # The same suite on PostgreSQL (127.0.0.1:5432, database test); it skips, saying why, without one.
 test-postgres: $(VENV)/.installed
 	WORKSHOP_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The load harness (not part of make test): figures go to docs/performance.md.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/harness.py --n 200
+
+bench-full: $(VENV)/.installed
+	$(BIN)/python bench/harness.py --n 500 1000 2000
 
 db-upgrade: $(VENV)/.installed
 	$(BIN)/flask --app workshop db-upgrade

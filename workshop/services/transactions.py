@@ -9,7 +9,9 @@ services lock the rows they decide on (SELECT ... FOR UPDATE).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -18,6 +20,11 @@ from ..extensions import db
 P = ParamSpec("P")
 R = TypeVar("R")
 IMMEDIATE = "sqlite_begin_immediate"
+# SQLite has one writer at a time. Within a process, writers queue on this lock
+# and are woken the moment it is free, instead of polling in SQLite's busy
+# handler, which sleeps up to 100 ms between tries. (Monkey-patched under
+# gevent and eventlet, so it yields rather than blocks.)
+_SQLITE_WRITER = threading.RLock()
 
 
 def writes(service: Callable[P, R]) -> Callable[P, R]:
@@ -31,13 +38,15 @@ def writes(service: Callable[P, R]) -> Callable[P, R]:
         if session.in_transaction():
             # A read snapshot cannot become a write on SQLite; end it (nothing is pending).
             session.commit()
-        session.connection(execution_options={IMMEDIATE: True})
-        session.info[IMMEDIATE] = True
-        try:
-            return service(*args, **kwargs)
-        finally:
-            session.info[IMMEDIATE] = False
-            if session.in_transaction():
-                session.rollback()  # a service that raised leaves nothing half-written
+        queue = _SQLITE_WRITER if db.engine.dialect.name == "sqlite" else contextlib.nullcontext()
+        with queue:
+            session.connection(execution_options={IMMEDIATE: True})
+            session.info[IMMEDIATE] = True
+            try:
+                return service(*args, **kwargs)
+            finally:
+                session.info[IMMEDIATE] = False
+                if session.in_transaction():
+                    session.rollback()  # a service that raised leaves nothing half-written
 
     return in_write_transaction
