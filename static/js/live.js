@@ -489,17 +489,22 @@ const ICONS = {
 
 /** An inline SVG icon, hidden from screen readers (the words next to it say it). */
 export function icon(name, className = "icon") {
+  return strokeIcon(ICONS[name] || [], className);
+}
+
+/** An inline SVG of these stroke paths on the 20x20 grid, hidden from screen readers. */
+export function strokeIcon(paths, className = "icon", strokeWidth = "1.9") {
   const svg = document.createElementNS(SVG_NS, "svg");
   svg.setAttribute("viewBox", "0 0 20 20");
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
   svg.setAttribute("class", className);
-  for (const d of ICONS[name] || []) {
+  for (const d of paths) {
     const path = document.createElementNS(SVG_NS, "path");
     path.setAttribute("d", d);
     path.setAttribute("fill", "none");
     path.setAttribute("stroke", "currentColor");
-    path.setAttribute("stroke-width", "1.9");
+    path.setAttribute("stroke-width", strokeWidth);
     path.setAttribute("stroke-linecap", "round");
     path.setAttribute("stroke-linejoin", "round");
     svg.append(path);
@@ -577,4 +582,33 @@ export function createCalmAnnouncer(format, ms = 4000) {
 export function listWords(items) {
   if (items.length <= 1) return items.join("");
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+// ---------------------------------------------------------------- the canvas, as people see it
+
+const PURPOSE_WORDS = { viability: "Viability", momentum: "Momentum", both: "Viability and momentum" };
+const PURPOSE_LINES = {
+  viability: "We cannot get there without partners.",
+  momentum: "Partners make our work last and spread.",
+  both: "We need partners to get there, and to make it last.",
+};
+
+/**
+ * Paint a canvas field's strategic purpose (a word and a line) and its values
+ * lists, where its card has them (parts.purpose, parts.purposeLine, and
+ * parts.facets: facet -> { list, none }). Each value is an <li> of valueClass.
+ */
+export function paintPurposeAndValues(parts, f, valueClass) {
+  if (parts.purpose) {
+    setText(parts.purpose, f.purpose ? PURPOSE_WORDS[f.purpose] : "Not decided yet");
+    setText(parts.purposeLine, f.purpose ? PURPOSE_LINES[f.purpose] : "Viability or momentum?");
+    parts.purpose.dataset.purpose = f.purpose || "";
+  }
+  if (parts.facets) {
+    for (const [facet, { list, none }] of Object.entries(parts.facets)) {
+      const items = (f.values && f.values[facet]) || [];
+      list.replaceChildren(...items.map((text) => el("li", { className: valueClass, text })));
+      none.hidden = items.length > 0;
+    }
+  }
 }

@@ -20,10 +20,12 @@ import {
   icon,
   listWords,
   newClientKey,
+  paintPurposeAndValues,
   reconcile,
   setText,
   showError,
   spokenDuration,
+  strokeIcon,
 } from "./live.js";
 
 const body = document.body;
@@ -434,21 +436,7 @@ function statusIcon(state) {
     waiting: "M10 3a7 7 0 1 1 0 14a7 7 0 1 1 0-14M10 6.5v3.5l2.5 1.5",
     error: "M10 5v6M10 14.5v.5",
   };
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 20 20");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  svg.setAttribute("class", "status-icon");
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute("d", paths[state] || paths.waiting);
-  path.setAttribute("fill", "none");
-  path.setAttribute("stroke", "currentColor");
-  path.setAttribute("stroke-width", "2.2");
-  path.setAttribute("stroke-linecap", "round");
-  path.setAttribute("stroke-linejoin", "round");
-  svg.append(path);
-  return svg;
+  return strokeIcon([paths[state] || paths.waiting], "status-icon", "2.2");
 }
 
 function buildItem(item, entry, mode, status) {
@@ -772,12 +760,6 @@ updateCounter();
 
 // ------------------------------------------------------------------ the canvas and reactions
 
-const PURPOSE_WORDS = { viability: "Viability", momentum: "Momentum", both: "Viability and momentum" };
-const PURPOSE_LINES = {
-  viability: "We cannot get there without partners.",
-  momentum: "Partners make our work last and spread.",
-  both: "We need partners to get there, and to make it last.",
-};
 const FACETS = [
   ["ours", "Our values"],
   ["shared", "Values a partner must share"],
@@ -873,18 +855,7 @@ function paintCanvasItem(item, f) {
   setText(p.statement, f.statement || (f.key === "values" ? "" : "Not written yet."));
   p.statement.classList.toggle("is-empty", !f.statement);
   p.statement.hidden = !f.statement && (f.key === "values" || (f.key === "purpose" && Boolean(f.purpose)));
-  if (p.purpose) {
-    setText(p.purpose, f.purpose ? PURPOSE_WORDS[f.purpose] : "Not decided yet");
-    setText(p.purposeLine, f.purpose ? PURPOSE_LINES[f.purpose] : "Viability or momentum?");
-    p.purpose.dataset.purpose = f.purpose || "";
-  }
-  if (p.facets) {
-    for (const [facet, { list, none }] of Object.entries(p.facets)) {
-      const items = (f.values && f.values[facet]) || [];
-      list.replaceChildren(...items.map((text) => el("li", { className: "canvas-value", text })));
-      none.hidden = items.length > 0;
-    }
-  }
+  paintPurposeAndValues(p, f, "canvas-value value-pill");
   const mine = model.reactions.get(f.key) || null;
   const open = hasContent(f) || Boolean(mine);
   p.actions.hidden = !open;

@@ -17,6 +17,7 @@ import {
   el,
   formatClock,
   listWords,
+  paintPurposeAndValues,
   plural,
   setText,
   spokenDuration,
@@ -359,12 +360,6 @@ window.addEventListener("resize", () => {
 
 // ------------------------------------------------------------------ the canvas
 
-const PURPOSE_WORDS = { viability: "Viability", momentum: "Momentum", both: "Viability and momentum" };
-const PURPOSE_LINES = {
-  viability: "We cannot get there without partners.",
-  momentum: "Partners make our work last and spread.",
-  both: "We need partners to get there, and to make it last.",
-};
 const FACET_LABELS = { ours: "Our values", shared: "Values a partner must share" };
 const FIT_STEPS = 8;
 
@@ -440,20 +435,9 @@ const board = (() => {
     setText(p.statement, empty ? (ended ? "Not written" : "Being written…") : f.statement);
     p.statement.classList.toggle("is-empty", empty);
     card.classList.toggle("is-empty", empty && !(f.purpose || hasValues(f)));
-    if (p.purpose) {
-      p.statement.hidden = empty && Boolean(f.purpose);
-      setText(p.purpose, f.purpose ? PURPOSE_WORDS[f.purpose] : "Not decided yet");
-      setText(p.purposeLine, f.purpose ? PURPOSE_LINES[f.purpose] : "Viability or momentum?");
-      p.purpose.dataset.purpose = f.purpose || "";
-    }
-    if (p.facets) {
-      for (const [facet, { list, none }] of Object.entries(p.facets)) {
-        const items = (f.values && f.values[facet]) || [];
-        list.replaceChildren(...items.map((item) => el("li", { className: "board-value", text: item })));
-        none.hidden = items.length > 0;
-      }
-      p.statement.hidden = empty;
-    }
+    if (p.purpose) p.statement.hidden = empty && Boolean(f.purpose);
+    if (p.facets) p.statement.hidden = empty;
+    paintPurposeAndValues(p, f, "board-value");
     p.tally.update(f.reactions);
     fit(card);
   }

@@ -909,7 +909,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     mergeForm.hidden = true;
     const mergedSummary = el("span");
     const mergedList = el("ul", { className: "syn-merged-list list-plain", attrs: { role: "list" } });
-    const merged = el("details", { className: "syn-merged" }, [el("summary", {}, [mergedSummary]), mergedList]);
+    const merged = el("details", { className: "syn-merged disclosure" }, [el("summary", {}, [mergedSummary]), mergedList]);
     const error = el("p", { className: "control-error", attrs: { role: "alert" } });
     error.hidden = true;
 
@@ -1026,7 +1026,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       .slice()
       .sort((a, b) => b.number - a.number)
       .map((v) =>
-        el("li", { className: "version-item", data: { number: v.number } }, [
+        el("li", { className: "version-item version-row", data: { number: v.number } }, [
           el("a", {
             className: "version-link",
             text: `Version ${v.number}`,

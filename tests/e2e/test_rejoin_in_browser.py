@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.e2e.test_workshop_in_browser import PHONE
+from tests.e2e.pages import PHONE
 from tests.server.live_server import create_workshop, signed_up_facilitator
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

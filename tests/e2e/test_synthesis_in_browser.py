@@ -10,18 +10,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+from tests.e2e.pages import PageErrors, join, sign_up
 
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-    "user_agent": (
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
-    ),
-}
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 # Long-ish statements, about 300 characters each: the printed canvas must still fit one sheet.
 LONG = {
@@ -64,24 +55,6 @@ LONG = {
 }
 
 
-class PageErrors:
-    """Collects script errors and CSP violations from every page it watches."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def watch(self, page) -> None:  # type: ignore[no-untyped-def]
-        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                self.errors.append(f"{page.url}: {message.text}")
-                if message.type == "error"
-                else None
-            ),
-        )
-
-
 def pdf_pages(pdf: bytes) -> int:
     """Count the pages of a PDF: its page objects, not the page tree."""
     return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
@@ -91,28 +64,9 @@ def create_workshop(console, live_url: str, title: str) -> None:  # type: ignore
     """Sign a facilitator up and create a workshop; land on its console."""
     console.goto(live_url + "/workshops/new")
     if "/login" in console.url:
-        console.get_by_role("link", name="Create an account").click()
-        console.get_by_label("Your name").fill("Fran Facilitator")
-        console.get_by_label("E-mail address").fill("fran@example.org")
-        console.get_by_label("Password").fill("correct horse battery")
-        console.get_by_label("Team name").fill("Harbour partnerships")
-        console.get_by_role("button", name="Create account").click()
+        sign_up(console)
     console.get_by_label("Workshop title").fill(title)
     console.get_by_role("button", name="Create workshop").click()
-
-
-def join(browser, live_url: str, code: str, name: str, problems: PageErrors):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect
-
-    phone = browser.new_context(**PHONE).new_page()
-    problems.watch(phone)
-    phone.goto(live_url + "/")
-    phone.get_by_label("Workshop code").fill(code)
-    phone.get_by_role("button", name="Continue").click()
-    phone.get_by_label("Your name").fill(name)
-    phone.get_by_role("button", name="Join", exact=True).click()
-    expect(phone.locator("#phone-lobby")).to_be_visible()
-    return phone
 
 
 def answer(phone, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,36 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.pages import PageErrors, join, sign_up
+
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-    "user_agent": (
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
-    ),
-}
-
-
-class PageErrors:
-    """Collects script errors and CSP violations from every page it watches."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def watch(self, page) -> None:  # type: ignore[no-untyped-def]
-        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                self.errors.append(f"{page.url}: {message.text}")
-                if message.type == "error"
-                else None
-            ),
-        )
 
 
 def test_a_workshop_runs_end_to_end_in_a_real_browser(browser, live_url: str, shots: Path) -> None:
@@ -49,12 +22,7 @@ def test_a_workshop_runs_end_to_end_in_a_real_browser(browser, live_url: str, sh
     problems.watch(console)
     console.goto(live_url + "/workshops/new")
     assert "/login" in console.url, "running a workshop needs an account"
-    console.get_by_role("link", name="Create an account").click()
-    console.get_by_label("Your name").fill("Fran Facilitator")
-    console.get_by_label("E-mail address").fill("fran@example.org")
-    console.get_by_label("Password").fill("correct horse battery")
-    console.get_by_label("Team name").fill("Harbour partnerships")
-    console.get_by_role("button", name="Create account").click()
+    sign_up(console)
     console.get_by_label("Workshop title").fill("Harbour Foods <strategy>")
     console.get_by_role("button", name="Create workshop").click()
     expect(console.locator("#connection-status")).to_contain_text("Connected")
@@ -70,21 +38,9 @@ def test_a_workshop_runs_end_to_end_in_a_real_browser(browser, live_url: str, sh
     expect(projector.locator("#lobby-code")).to_have_text(code)
 
     # Three phones type the code they read off the projector and join.
-    phones = []
-    for name in ("Ana", "Ben", None):
-        context = browser.new_context(**PHONE)
-        phone = context.new_page()
-        problems.watch(phone)
-        phone.goto(live_url + "/")
-        phone.get_by_label("Workshop code").fill(code.lower())
-        phone.get_by_role("button", name="Continue").click()
-        if name:
-            phone.get_by_label("Your name").fill(name)
-            phone.get_by_role("button", name="Join", exact=True).click()
-        else:
-            phone.get_by_role("button", name="Join anonymously").click()
-        expect(phone.locator("#phone-lobby")).to_be_visible()
-        phones.append(phone)
+    phones = [
+        join(browser, live_url, code.lower(), name, problems) for name in ("Ana", "Ben", None)
+    ]
     expect(projector.locator("#lobby-count")).to_contain_text("3")
     expect(console.locator("#participant-list li")).to_have_count(3)
     projector.screenshot(path=shots / "02-projector-lobby.png")
