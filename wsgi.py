@@ -6,7 +6,10 @@ anything else is imported, so this file reads the mode and patches first.
 
 import os
 
-_MODE = (os.environ.get("WORKSHOP_ASYNC_MODE") or "").strip().lower()
+# The default async server, as in workshop/config.py (DEFAULT_ASYNC_MODE), chosen
+# by the benchmark; set here too because nothing may be imported before patching.
+os.environ.setdefault("WORKSHOP_ASYNC_MODE", "gevent")
+_MODE = os.environ["WORKSHOP_ASYNC_MODE"].strip().lower()
 if _MODE == "gevent":
     from gevent import monkey
 

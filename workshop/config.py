@@ -10,8 +10,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 ASYNC_MODES = ("threading", "gevent", "eventlet")
-# Provisional until the benchmark (bench/) compares the three modes on this hardware.
-DEFAULT_ASYNC_MODE = "threading"
+# Chosen by the benchmark (docs/performance.md): gevent answered 10x faster than
+# threading and 5x faster than eventlet at the same load. wsgi.py has the same default.
+DEFAULT_ASYNC_MODE = "gevent"
 
 
 def instance_path() -> Path:

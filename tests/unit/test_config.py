@@ -51,3 +51,8 @@ def test_the_app_passes_its_async_mode_to_socketio_explicitly(tmp_path: Path) ->
     )
     assert socketio.server.async_mode == "threading"
     assert socketio.server.eio.max_http_buffer_size == 64 * 1024
+
+
+def test_wsgi_patches_for_the_same_default_mode_the_app_uses() -> None:
+    wsgi = (config.ROOT / "wsgi.py").read_text()
+    assert f'os.environ.setdefault("WORKSHOP_ASYNC_MODE", "{config.DEFAULT_ASYNC_MODE}")' in wsgi
