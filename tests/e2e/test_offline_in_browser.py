@@ -1,0 +1,73 @@
+"""An answer typed while the server is down waits on the phone and arrives exactly once."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.pages import PageErrors, join
+from tests.server.live_server import LiveClient, create_workshop, signed_up_facilitator
+from tests.server.test_restart import Server
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+def _stored(database: str, text: str) -> int:
+    if database.startswith("sqlite"):
+        with sqlite3.connect(database.removeprefix("sqlite:///")) as connection:
+            return connection.execute(
+                "SELECT count(*) FROM answers WHERE text = ?", (text,)
+            ).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database.replace("+psycopg", "")) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM answers WHERE text = %s", (text,)
+        ).fetchone()[0]
+
+
+def test_an_answer_sent_while_offline_arrives_once_the_phone_is_back(
+    browser, tmp_path: Path, database_url
+) -> None:
+    from playwright.sync_api import expect
+
+    database = database_url(tmp_path)
+    server = Server(tmp_path, database)
+    server.start()
+    try:
+        facilitator = signed_up_facilitator(server.url)
+        workshop_id = create_workshop(server.url, facilitator, "Bad Wi-Fi")
+        page = facilitator.get(f"{server.url}/workshops/{workshop_id}/console", timeout=5).text
+        code = page.split("/j/", 1)[1][:6]
+        console = LiveClient(server.url, facilitator)
+        console.connect()
+        assert console.send("console:join", {"workshop_id": workshop_id})["ok"]
+
+        phone = join(browser, server.url, code, "Ana", PageErrors())
+        assert console.send("workshop:start")["ok"]
+        console.close()
+        expect(phone.locator("#q-prompt")).to_have_text("What does partnering mean for us?")
+
+        server.kill()  # the venue's Wi-Fi drops, or the server restarts
+        expect(phone.locator("#connection-status")).not_to_have_attribute("data-state", "connected")
+        phone.locator("#answer-text").fill("Typed in the dark")
+        phone.locator("#send-answer").click()
+        mine = phone.locator("#my-answers li.my-answer")
+        expect(mine).to_have_count(1)
+        expect(mine.first).to_have_attribute("data-status", "waiting")
+        assert _stored(database, "Typed in the dark") == 0
+
+        server.start()
+        expect(phone.locator("#connection-status")).to_have_attribute(
+            "data-state", "connected", timeout=20_000
+        )
+        expect(mine.first).to_have_attribute("data-status", "saved", timeout=20_000)
+        expect(mine).to_have_count(1)
+        phone.reload()  # and after a reload it is still there, once
+        expect(phone.locator("#my-answers li.my-answer")).to_have_count(1)
+        assert _stored(database, "Typed in the dark") == 1
+        phone.context.close()
+    finally:
+        server.stop()
