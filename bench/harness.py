@@ -24,7 +24,6 @@ import asyncio
 import multiprocessing as mp
 import os
 import platform
-import re
 import sqlite3
 import subprocess
 import sys
@@ -44,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.server.live_server import (  # noqa: E402  (the same helpers the tests use)
     create_workshop,
+    csrf_token,
     free_port,
     signed_up_facilitator,
 )
@@ -70,7 +70,7 @@ async def _join_product(url: str, code: str, workshop_id: int, n: int) -> socket
     async with aiohttp.ClientSession(cookie_jar=jar) as http:
         async with http.get(f"{url}/j/{code}") as page:
             html = await page.text()
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
+        token = csrf_token(html)
         form = {"csrf_token": token, "name": f"Phone {n}", "submit": "Join"}
         async with http.post(f"{url}/j/{code}", data=form, allow_redirects=False) as joined:
             assert joined.status == 302, joined.status

@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
+from tests.server.live_server import csrf_token
 from workshop.extensions import db, socketio
 from workshop.models import Answer, User, Workshop
 
@@ -41,14 +42,10 @@ class Person:
         return [message["args"][0] for message in self.received() if message["name"] == name]
 
 
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
 def post_form(browser: FlaskClient, url: str, data: dict[str, Any]):  # type: ignore[no-untyped-def]
     """GET the form's page, then POST it with the CSRF token it carries, as a browser does."""
-    match = _CSRF.search(browser.get(url).get_data(as_text=True))
-    assert match, f"no CSRF token in the form at {url}"
-    return browser.post(url, data={**data, "csrf_token": match.group(1)})
+    token = csrf_token(browser.get(url).get_data(as_text=True))
+    return browser.post(url, data={**data, "csrf_token": token})
 
 
 def created_workshop_id(location: str) -> int:
@@ -173,17 +170,16 @@ class Room:
         """Press a canvas-page button (share, share/revoke, seal, revise) as the facilitator."""
         browser = self.facilitator_browser
         page = browser.get(f"/workshops/{self.workshop_id}/canvas").get_data(as_text=True)
-        match = _CSRF.search(page)
-        assert match, "the canvas page has no CSRF token"
         return browser.post(
-            f"/workshops/{self.workshop_id}/{action}", data={**fields, "csrf_token": match[1]}
+            f"/workshops/{self.workshop_id}/{action}",
+            data={**fields, "csrf_token": csrf_token(page)},
         )
 
     def co_facilitator(self, name: str = "Cole") -> FlaskClient:
         """Invite a colleague to the team with an invite link; return their logged-in browser."""
         team_id = team_id_of(self.app, self.facilitator_browser)
         page = self.facilitator_browser.get(f"/teams/{team_id}").get_data(as_text=True)
-        token = _CSRF.search(page)[1]  # type: ignore[index]
+        token = csrf_token(page)
         self.facilitator_browser.post(f"/teams/{team_id}/invites", data={"csrf_token": token})
         page = self.facilitator_browser.get(f"/teams/{team_id}").get_data(as_text=True)
         invite = re.search(r'class="invite-link" href="[^"]*(/teams/join/[^"]+)"', page)

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from tests.people import PASSWORD, Room, post_form, sign_up, team_id_of
+from tests.server.live_server import csrf_token
 from workshop import create_app
 from workshop.extensions import db
 from workshop.models import Invite, Membership, User, utcnow
@@ -68,9 +69,7 @@ def test_logging_in_and_out(app: Flask) -> None:
     )
     assert ok.status_code == 302 and ok.headers["Location"] == "/workshops/"
     assert browser.get("/workshops/").status_code == 200
-    token = re.search(
-        r'name="csrf_token"[^>]*value="([^"]+)"', browser.get("/").get_data(as_text=True)
-    )[1]
+    token = csrf_token(browser.get("/").get_data(as_text=True))
     assert browser.post("/logout", data={"csrf_token": token}).status_code == 302
     assert browser.get("/workshops/").status_code == 302
 
@@ -158,7 +157,7 @@ def test_a_phone_that_lost_its_cookie_comes_back_with_its_token(room: Room) -> N
 
     restored = room.app.test_client()
     join_page = restored.get(f"/j/{room.code}").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', join_page)[1]
+    csrf = csrf_token(join_page)
     response = restored.post(
         f"/j/{room.code}/rejoin", data={"csrf_token": csrf, "rejoin-token": token}
     )

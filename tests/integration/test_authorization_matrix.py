@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import MetaData, select
 
 from tests.people import Person, Room, sign_up, team_id_of
+from tests.server.live_server import csrf_token
 from workshop.extensions import db, socketio
 
 FACILITATOR_EVENTS: dict[str, dict[str, Any]] = {
@@ -185,9 +186,7 @@ def test_joining_needs_the_right_credential(world: World, event: str) -> None:
 
 
 def _csrf(browser: FlaskClient) -> str:
-    return re.search(
-        r'name="csrf_token"[^>]*value="([^"]+)"', browser.get("/").get_data(as_text=True)
-    )[1]
+    return csrf_token(browser.get("/").get_data(as_text=True))
 
 
 def test_pages_open_for_the_team_only(world: World) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from tests.integration.test_synthesis import answer_everything
 from tests.people import Room, sign_up, team_id_of
+from tests.server.live_server import csrf_token
 from workshop import create_app
 from workshop.extensions import db
 
@@ -78,7 +79,7 @@ def test_a_workshop_survives_export_and_import_on_another_server(
         db.create_all()
     facilitator = sign_up(other, "Importer")
     page = facilitator.get("/workshops/import").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    token = csrf_token(page)
     uploaded = facilitator.post(
         "/workshops/import",
         data={
@@ -102,7 +103,7 @@ def test_a_workshop_survives_export_and_import_on_another_server(
 def test_a_damaged_file_is_refused_with_a_reason(app) -> None:  # type: ignore[no-untyped-def]
     facilitator = sign_up(app)
     page = facilitator.get("/workshops/import").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    token = csrf_token(page)
     for body, reason in [
         (b"not json", "Not a JSON file"),
         (b'{"format": "something-else"}', "not a workshop export"),
