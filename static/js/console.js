@@ -6,6 +6,7 @@
 
 import {
   announce,
+  announceTimer,
   byId,
   clearError,
   connectLive,
@@ -20,6 +21,7 @@ import {
   setText,
   showError,
   spokenDuration,
+  timerStartWords,
 } from "./live.js";
 import { createSynthesis } from "./synthesis.js";
 
@@ -53,6 +55,7 @@ const ui = {
   revealTag: byId("reveal-state"),
   revealError: byId("reveal-error"),
   timerDisplay: byId("timer-display"),
+  nextStep: byId("next-step-text"),
   timerPresets: Array.from(document.querySelectorAll(".timer-preset")),
   timerStop: byId("btn-timer-stop"),
   timerError: byId("timer-error"),
@@ -128,12 +131,18 @@ const live = connectLive({
   },
 });
 
+// The countdown speaks in its own live region, at its start, 1 minute, 30 and 10
+// seconds, and its end; the clock itself (role=timer) ticks silently.
 const countdown = createCountdown(live.clock, {
   onTick: renderTimer,
-  onMilestone: (seconds) => announce(`${spokenDuration(seconds)} left on the timer.`),
+  onStart: (timer) => announceTimer(timerStartWords(timer)),
+  onMilestone: (seconds) => announceTimer(`${spokenDuration(seconds)} left on the timer.`),
   onEnd: () => {
-    announce("Time is up. Answering has closed.");
+    announceTimer("Time is up. Answering has closed.");
     render();
+  },
+  onStop: () => {
+    if (currentQuestion()) announceTimer("Timer stopped.");
   },
 });
 
@@ -175,6 +184,12 @@ live.on("answer_removed", ({ id, counts }) => {
   scheduleRender();
 });
 
+// The live numbers arrive coalesced, a few times a second at most.
+live.on("counts", (counts) => {
+  model.counts = counts;
+  scheduleRender();
+});
+
 live.on("participant", ({ participant, counts }) => {
   model.participants.set(participant.id, participant);
   if (counts) model.counts = counts;
@@ -200,8 +215,9 @@ function applyState(state) {
     announce("Synthesis: build the canvas from the answers.");
   }
   else if (after && (!before || before.id !== after.id)) {
-    // The heading is a live region too; this keeps the position in the message.
-    announce(`Question ${after.number} of ${after.total}.`);
+    // From the page's live region, which was there all along: the question's heading
+    // may only just have appeared, and a new region is not reliably read out.
+    announce(`Question ${after.number} of ${after.total}: ${after.prompt}`);
   }
 }
 
@@ -227,14 +243,64 @@ function accepting() {
 function render() {
   const w = model.workshop;
   if (!w) return;
+  const focused = document.activeElement;
   countdown.set(w.timer);
   renderWorkshop();
   renderQuestionList();
   renderAnswers();
   renderParticipants();
   renderCounts();
+  renderNextStep();
   if (w.phase === "synthesis") synthesis.render();
   fresh.clear();
+  // A control that went away under the keyboard focus (Start once started, Next on
+  // the last question) hands the focus on instead of dropping it on the page.
+  if (FOCUS_NEXT.has(focused) && !busy.has(focused) && !usable(focused)) keepFocus(focused);
+}
+
+// Where the focus goes when a driving control goes away or is switched off.
+const FOCUS_NEXT = new Map([
+  [ui.start, [ui.next]],
+  [ui.next, [ui.synthesisButton, ui.previous]],
+  [ui.previous, [ui.next]],
+  [ui.timerStop, ui.timerPresets.slice(0, 1)],
+]);
+
+function usable(node) {
+  return Boolean(node) && node.isConnected && !node.disabled && !node.hidden && node.offsetParent !== null;
+}
+
+/** Give the focus back to `button`, or to the control that takes its place. */
+function keepFocus(button) {
+  const active = document.activeElement;
+  // The focus moved somewhere on purpose: leave it there.
+  if (active && active !== document.body && active !== button && active.isConnected) return;
+  const target = [button, ...(FOCUS_NEXT.get(button) || [])].find(usable);
+  if (target) target.focus();
+}
+
+/** One line saying what the facilitator would do next, with its shortcut. */
+function renderNextStep() {
+  const w = model.workshop;
+  const q = currentQuestion();
+  let text = "";
+  if (w.phase === "lobby") {
+    text = model.participants.size
+      ? `Start the workshop when the room is ready (→ or N). ${plural(model.participants.size, "person", "people")} here.`
+      : "Share the code or the QR code. People appear on the right as they join.";
+  } else if (q) {
+    const c = model.counts && model.counts.question_id === q.id ? model.counts : null;
+    const answered = c ? c.answered : answeredNow().size;
+    const everyone = c ? c.participants : model.participants.size;
+    const last = q.position >= model.questions.length - 1;
+    const onwards = last ? "then build the canvas" : "then go to the next question (→ or N)";
+    if (q.revealed) text = `Discuss the answers on the projector, ${onwards}.`;
+    else if (everyone && answered >= everyone) text = "Everyone has answered. Reveal the answers (R) to discuss them.";
+    else if (!accepting()) text = `Answering is closed. Reveal the answers (R), or open answering again.`;
+    else text = `Give people time to answer: ${answered} of ${everyone} so far. Then reveal the answers (R).`;
+  }
+  setText(ui.nextStep, text);
+  ui.nextStep.parentElement.hidden = !text;
 }
 
 function renderWorkshop() {
@@ -543,6 +609,8 @@ function renderCounts() {
 
 async function act(button, errorNode, event, payload = {}) {
   if (busy.has(button)) return null;
+  // A button pressed from the keyboard keeps the focus (it is switched off while busy).
+  const hadFocus = document.activeElement === button;
   busy.add(button);
   button.setAttribute("aria-busy", "true");
   button.disabled = true;
@@ -553,6 +621,7 @@ async function act(button, errorNode, event, payload = {}) {
   button.disabled = false;
   if (!ack.ok) showError(errorNode, ack.error.message);
   render();
+  if (hadFocus) keepFocus(button);
   return ack;
 }
 
@@ -629,15 +698,12 @@ ui.reveal.addEventListener("click", toggleReveal);
 for (const preset of ui.timerPresets) {
   preset.addEventListener("click", async () => {
     const seconds = Number(preset.dataset.seconds);
-    const ack = await act(preset, ui.timerError, "timer:start", { seconds });
-    if (ack && ack.ok) announce(`Timer started: ${spokenDuration(seconds)}.`);
+    // The countdown says "Timer started" itself, on every console.
+    await act(preset, ui.timerError, "timer:start", { seconds });
   });
 }
 
-ui.timerStop.addEventListener("click", async () => {
-  const ack = await act(ui.timerStop, ui.timerError, "timer:stop");
-  if (ack && ack.ok) announce("Timer stopped.");
-});
+ui.timerStop.addEventListener("click", () => act(ui.timerStop, ui.timerError, "timer:stop"));
 
 // End: an inline confirmation, with the safe choice focused second.
 function openEndConfirm() {

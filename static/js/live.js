@@ -102,6 +102,17 @@ export function reconcile(container, nodes) {
   }
 }
 
+/**
+ * Give a button the focus back after it was switched off while busy: a disabled
+ * button drops the keyboard focus on the page. Only when it had the focus and
+ * nothing else took it since.
+ */
+export function restoreFocus(button, hadFocus) {
+  const active = document.activeElement;
+  if (!hadFocus || !button.isConnected || button.disabled || button.hidden) return;
+  if (!active || active === document.body || active === button) button.focus();
+}
+
 /** True when a key press is meant for a text field, not for a page shortcut. */
 export function isTyping(event) {
   const target = event.target;
@@ -112,18 +123,30 @@ export function isTyping(event) {
 
 // ---------------------------------------------------------------- announcements
 
-let announceTimer = null;
+const announceTimers = new Map();
 
-/** Say something to screen readers through the page's polite live region. */
-export function announce(message) {
-  const region = document.getElementById("announcer");
+/**
+ * Say something to screen readers through one of the page's polite live regions:
+ * #announcer for most things, #timer-announcer for the countdown (so a milestone
+ * never cuts off, or is cut off by, another message).
+ */
+export function announce(message, regionId = "announcer") {
+  const region = document.getElementById(regionId);
   if (!region || !message) return;
   // Clearing first makes a repeated message be read again.
   region.textContent = "";
-  clearTimeout(announceTimer);
-  announceTimer = setTimeout(() => {
-    region.textContent = message;
-  }, 60);
+  clearTimeout(announceTimers.get(regionId));
+  announceTimers.set(
+    regionId,
+    setTimeout(() => {
+      region.textContent = message;
+    }, 60),
+  );
+}
+
+/** Say something about the countdown, in the timer's own live region. */
+export function announceTimer(message) {
+  announce(message, document.getElementById("timer-announcer") ? "timer-announcer" : "announcer");
 }
 
 // ---------------------------------------------------------------- clock and timers
@@ -169,6 +192,12 @@ export function spokenDuration(seconds) {
   return parts.join(" ");
 }
 
+/** What to say when a countdown is first seen: its length when it just started, else what is left. */
+export function timerStartWords({ seconds, left }) {
+  if (typeof seconds === "number" && left >= seconds - 2) return `Timer started: ${spokenDuration(seconds)}.`;
+  return `Timer running: ${spokenDuration(left)} left.`;
+}
+
 const MILESTONES = [60, 30, 10];
 const ENDING_MS = 10000;
 
@@ -189,10 +218,14 @@ export function countdownState(left, workshop = null) {
  * A countdown to a server `Timer` ({ends_at, seconds}) or null.
  *
  * onTick(msLeft | null) runs about four times a second (null: no timer);
+ * onStart({seconds, left}) runs once when a timer that is still running is
+ * first followed (seconds: its length, left: whole seconds left);
  * onMilestone(secondsLeft) runs once at 1 minute, 30 and 10 seconds left;
- * onEnd() runs once when the time is up.
+ * onEnd() runs once when the time is up;
+ * onStop() runs when a running timer goes away before its end.
+ * None of them runs every second: they are what a screen reader should hear.
  */
-export function createCountdown(clock, { onTick, onMilestone, onEnd } = {}) {
+export function createCountdown(clock, { onTick, onStart, onMilestone, onEnd, onStop } = {}) {
   let interval = null;
   let endsAt = null;
   let finished = false;
@@ -235,17 +268,20 @@ export function createCountdown(clock, { onTick, onMilestone, onEnd } = {}) {
         return;
       }
       stopInterval();
+      const wasRunning = endsAt !== null && !finished && clock.until(endsAt) > 0;
       endsAt = next;
       finished = false;
       passed = new Set();
       if (endsAt === null) {
         if (onTick) onTick(null);
+        if (wasRunning && onStop) onStop();
         return;
       }
       // Milestones already behind us when the timer is first seen stay quiet.
       const secondsLeft = Math.ceil(clock.until(endsAt) / 1000);
       for (const mark of MILESTONES) if (secondsLeft <= mark) passed.add(mark);
       if (clock.until(endsAt) <= 0) finished = true;
+      else if (onStart) onStart({ seconds: timer.seconds, left: secondsLeft });
       tick();
       interval = setInterval(tick, 250);
     },
@@ -385,11 +421,12 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     if (onJoinFailed) onJoinFailed(ack.error);
   }
 
-  /** Follow the change numbers; a gap means something was missed: take a snapshot. */
+  /** Follow the change numbers; a gap means something was missed: take a snapshot.
+   *  A message that `covers` (coalesced live numbers) accounts for every change up to its own. */
   function noteSeq(payload) {
     const seq = payload && (typeof payload.seq === "number" ? payload.seq : payload.workshop?.seq);
     if (typeof seq !== "number" || !joined || lastSeq === null) return;
-    if (seq > lastSeq + 1) {
+    if (seq > lastSeq + 1 && !payload.covers) {
       resyncs += 1;
       document.body.dataset.resyncs = String(resyncs);
       join();

@@ -9,6 +9,7 @@
 
 import {
   announce,
+  announceTimer,
   byId,
   clearError,
   connectLive,
@@ -26,6 +27,7 @@ import {
   showError,
   spokenDuration,
   strokeIcon,
+  timerStartWords,
 } from "./live.js";
 
 const body = document.body;
@@ -161,10 +163,20 @@ const live = connectLive({
   onStatus: () => renderAnswers(),
 });
 
+// What the countdown says, in its own live region: when it starts, at 1 minute,
+// 30 and 10 seconds, and when the time is up. Never each second.
 const countdown = createCountdown(live.clock, {
   onTick: renderTimer,
-  onMilestone: (seconds) => announce(`${spokenDuration(seconds)} left.`),
-  onEnd: () => render(),
+  onStart: (timer) => announceTimer(timerStartWords(timer)),
+  onMilestone: (seconds) => announceTimer(`${spokenDuration(seconds)} left.`),
+  onEnd: () => {
+    if (accepting) announceTimer("Time's up. Answering is closed.");
+    render();
+  },
+  onStop: () => {
+    const q = currentQuestion();
+    if (q && q.id === questionShown) announceTimer("Timer stopped.");
+  },
 });
 
 live.on("state", applyState);
@@ -250,6 +262,9 @@ function render() {
     setText(ui.prompt, q.prompt);
     setText(ui.hint, q.hint);
     ui.hint.hidden = !q.hint;
+    // Said from #announcer, which was on the page all along: a heading that only just
+    // appeared is not reliably read out.
+    announce(`Question ${q.number} of ${q.total}: ${q.prompt}`);
     model.local.clear();
     ui.text.value = load(`draft:${q.id}`, "") || "";
     clearError(ui.answerError);
@@ -257,7 +272,8 @@ function render() {
     if (!first) window.scrollTo({ top: 0 });
   } else if (!q) {
     questionShown = null;
-  } else if (wasAccepting !== accepting) {
+  } else if (wasAccepting !== accepting && !(countdown.expired() && !accepting)) {
+    // (When the time ran out, the timer's region has said so already.)
     announce(accepting ? "Answering is open." : "Answering is closed.");
   }
   // Edits and deletions are only possible while answering is open.

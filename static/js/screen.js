@@ -8,6 +8,7 @@
 
 import {
   announce,
+  announceTimer,
   byId,
   connectLive,
   countdownState,
@@ -21,6 +22,7 @@ import {
   plural,
   setText,
   spokenDuration,
+  timerStartWords,
 } from "./live.js";
 
 const body = document.body;
@@ -93,9 +95,10 @@ const live = connectLive({
 
 const countdown = createCountdown(live.clock, {
   onTick: renderTimer,
-  onMilestone: (seconds) => announce(`${spokenDuration(seconds)} left.`),
+  onStart: (timer) => announceTimer(timerStartWords(timer)),
+  onMilestone: (seconds) => announceTimer(`${spokenDuration(seconds)} left.`),
   onEnd: () => {
-    announce("Time is up.");
+    announceTimer("Time is up.");
     renderStatus();
   },
 });
@@ -139,7 +142,7 @@ function applyState(state) {
   if (model.canvas) for (const f of model.canvas.fields) board.receive(f, false);
   render();
   const q = model.question;
-  if (q && (!before || before.id !== q.id)) announce(`Question ${q.number} of ${q.total}.`);
+  if (q && (!before || before.id !== q.id)) announce(`Question ${q.number} of ${q.total}: ${q.prompt}`);
   if (state.workshop.phase === "ended" && beforePhase && beforePhase !== "ended") announce("The workshop has ended. Thank you.");
   else if (state.workshop.phase === "synthesis" && beforePhase !== "synthesis") announce("The strategy canvas is being built.");
 }
@@ -412,8 +415,9 @@ const board = (() => {
         bodyNode.prepend(el("div", { className: "board-facets" }, facets));
       }
       children.push(bodyNode);
+      // A list item of the board (an <article> may not be one), named by its label.
       const card = el(
-        "article",
+        "div",
         { className: `board-card board-field-${f.key}`, attrs: { role: "listitem", "aria-labelledby": titleId }, data: { field: f.key } },
         children,
       );

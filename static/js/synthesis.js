@@ -18,6 +18,7 @@ import {
   listWords,
   plural,
   reconcile,
+  restoreFocus,
   setText,
   shortDateTime,
   showError,
@@ -673,11 +674,13 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     clearError(error);
     const buttons = Array.from(list.querySelectorAll(".value-remove"));
     const index = buttons.indexOf(button);
+    const hadFocus = document.activeElement === button;
     button.disabled = true;
     const ack = await runValues({ type: "remove", facet, item });
     button.disabled = false;
     if (!ack.ok) {
       showError(error, `Not saved: ${ack.error.message}`);
+      restoreFocus(button, hadFocus);
       return;
     }
     announce(`Removed ${item} from ${label}.`);
@@ -960,15 +963,19 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const entry = fields.get(key);
     const pinned = (entry.latest.pins || []).includes(answerId);
     clearError(p.error);
+    const hadFocus = document.activeElement === p.pin;
     p.pin.disabled = true;
     const ack = await live.request("canvas:pin", { field: key, answer_id: answerId, pinned: !pinned });
     p.pin.disabled = false;
     if (!ack.ok) {
       showError(p.error, ack.error.message);
+      restoreFocus(p.pin, hadFocus);
       return;
     }
     receive(ack.field);
     requestRender();
+    // The pin (now "Pinned") keeps the keyboard focus.
+    restoreFocus(p.pin, hadFocus);
     announce(pinned ? `Unpinned from ${entry.latest.label}.` : `Pinned to ${entry.latest.label}.`);
   }
 
@@ -981,11 +988,13 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       p.select.focus();
       return;
     }
+    const hadFocus = document.activeElement === button;
     button.disabled = true;
     const ack = await live.request("answers:merge", { answer_id: answerId, into_id: into });
     button.disabled = false;
     if (!ack.ok) {
       showError(p.error, ack.error.message);
+      restoreFocus(button, hadFocus);
       return;
     }
     for (const id of ack.merged) {
@@ -1004,11 +1013,13 @@ export function createSynthesis({ live, model, requestRender, ui }) {
   }
 
   async function unmerge(answerId, button, rootNode) {
+    const hadFocus = document.activeElement === button;
     button.disabled = true;
     const ack = await live.request("answers:unmerge", { answer_id: answerId });
     button.disabled = false;
     if (!ack.ok) {
       showError(rootNode.parts.error, ack.error.message);
+      restoreFocus(button, hadFocus);
       return;
     }
     const answer = model.answers.get(answerId);
@@ -1062,15 +1073,18 @@ export function createSynthesis({ live, model, requestRender, ui }) {
 
   async function seal(button, errorNode) {
     clearError(errorNode);
+    const hadFocus = document.activeElement === button;
     button.disabled = true;
     const left = await flush();
     if (left.length) {
       button.disabled = false;
+      restoreFocus(button, hadFocus);
       showError(errorNode, `Not sealed: ${listWords(left)} ${left.length === 1 ? "has" : "have"} changes that are not saved yet.`);
       return null;
     }
     const ack = await live.request("canvas:seal");
     button.disabled = false;
+    restoreFocus(button, hadFocus);
     if (!ack.ok) {
       showError(errorNode, ack.error.message);
       return null;

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.axe import check_page
 from tests.e2e.pages import PageErrors, join
 from tests.server.live_server import LiveClient, create_workshop, signed_up_facilitator
 from tests.server.test_restart import Server
@@ -49,6 +50,7 @@ def test_an_answer_sent_while_offline_arrives_once_the_phone_is_back(
         assert console.send("workshop:start")["ok"]
         console.close()
         expect(phone.locator("#q-prompt")).to_have_text("What does partnering mean for us?")
+        check_page(phone, "phone, a question")
 
         server.kill()  # the venue's Wi-Fi drops, or the server restarts
         expect(phone.locator("#connection-status")).not_to_have_attribute("data-state", "connected")
@@ -58,6 +60,10 @@ def test_an_answer_sent_while_offline_arrives_once_the_phone_is_back(
         expect(mine).to_have_count(1)
         expect(mine.first).to_have_attribute("data-status", "waiting")
         assert _stored(database, "Typed in the dark") == 0
+        # Waiting is said in words, with an icon, next to the answer and under Send.
+        expect(mine.first).to_contain_text("Waiting for connection")
+        expect(phone.locator("#send-status")).to_contain_text("will be sent automatically")
+        check_page(phone, "phone, offline with an answer waiting")
 
         server.start()
         expect(phone.locator("#connection-status")).to_have_attribute(
@@ -65,6 +71,7 @@ def test_an_answer_sent_while_offline_arrives_once_the_phone_is_back(
         )
         expect(mine.first).to_have_attribute("data-status", "saved", timeout=20_000)
         expect(mine).to_have_count(1)
+        check_page(phone, "phone, back online, the answer saved")
         phone.reload()  # and after a reload it is still there, once
         expect(phone.locator("#my-answers li.my-answer")).to_have_count(1)
         assert _stored(database, "Typed in the dark") == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.e2e.axe import check_page
 from tests.server.live_server import LiveClient, create_workshop, post_form, signed_up_facilitator
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -55,6 +56,7 @@ def test_a_gap_in_the_sequence_makes_the_console_resync(
         phone.send("answer:submit", {"question_id": question_id, "text": "First idea"})
         expect(console.locator("#current-answers")).to_contain_text("First idea")
         assert console.locator("body").get_attribute("data-resyncs") is None
+        check_page(console, "console, a question with an answer")
 
         _skip_sequence_numbers(database, workshop_id)
         phone.send("answer:submit", {"question_id": question_id, "text": "After the gap"})
@@ -62,6 +64,7 @@ def test_a_gap_in_the_sequence_makes_the_console_resync(
         expect(console.locator("body")).to_have_attribute("data-resyncs", "1")
         expect(console.locator("#current-answers")).to_contain_text("After the gap")
         expect(console.locator("#current-answers")).to_contain_text("First idea")
+        check_page(console, "console, after a resync")
         phone.close()
         context.close()
         assert question["ok"]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.axe import check_page
 from tests.e2e.pages import PageErrors, join, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -136,12 +137,16 @@ def test_the_canvas_is_built_live_reacted_to_sealed_and_printed(
     for phone in (ana, ben):
         expect(phone.locator("#phone-synthesis")).to_be_visible()
         expect(phone.locator("#canvas-list .canvas-item")).to_have_count(7)
+    check_page(console, "console, synthesis opened")
+    check_page(projector, "projector, the canvas, empty")
+    check_page(ana, "phone, the canvas, nothing written yet")
 
     # Near-duplicates fold together, and split again.
     motivation = console.locator("#syn-motivation")
     expect(motivation.locator(".syn-answer")).to_have_count(3)
     duplicate = answer_card(motivation, "Reach the <b>school</b> market")
     duplicate.get_by_role("button", name="Merge into…").click()
+    check_page(console, "console, the merge form open")
     duplicate.get_by_label("Merge into").select_option(
         label="“Reach into the schools market” (Ana)"
     )
@@ -150,6 +155,7 @@ def test_the_canvas_is_built_live_reacted_to_sealed_and_printed(
     kept = answer_card(motivation, "Reach into the schools market")
     expect(kept.locator(".syn-merged summary")).to_have_text("1 similar answer merged here")
     expect(kept.locator(".syn-answer-count")).to_have_attribute("aria-label", "2 answers in one")
+    check_page(console, "console, an answer merged")
     console.screenshot(path=shots / "01-console-merged.png")
     kept.get_by_role("button", name=re.compile("^Split")).click()
     expect(motivation.locator(".syn-answer")).to_have_count(3)
@@ -180,6 +186,8 @@ def test_the_canvas_is_built_live_reacted_to_sealed_and_printed(
     expect(board.locator("[data-facet=ours] .board-value")).to_have_text(["Honesty"])
     expect(ana.locator("[data-field=values] .canvas-value")).to_have_text(["Honesty"])
     expect(ours).to_be_focused()
+    check_page(console, "console, a statement, a pin, the purpose and a value")
+    check_page(projector, "projector, the canvas taking shape")
 
     # A phone agrees, then changes its mind to a concern; the tallies follow everywhere.
     agree = ana.get_by_role("button", name="Agree with Motivation")
@@ -211,6 +219,8 @@ def test_the_canvas_is_built_live_reacted_to_sealed_and_printed(
         "aria-pressed", "true"
     )
     ana.screenshot(path=shots / "02-phone-reactions.png")
+    check_page(ana, "phone, the canvas with a reaction")
+    check_page(projector, "projector, the canvas with tallies")
     projector.screenshot(path=shots / "03-projector-poster.png")
     console.evaluate("window.scrollTo(0, 0)")
     console.screenshot(path=shots / "04-console-synthesis.png")
@@ -223,6 +233,7 @@ def test_the_canvas_is_built_live_reacted_to_sealed_and_printed(
     ):
         assert box["height"] >= 44 and box["width"] >= 44, box
     ben.screenshot(path=shots / "02-phone-320.png", full_page=True)
+    check_page(ben, "phone 320px wide, the canvas")
 
     # A co-facilitator opens the console in a second tab and types into the same field
     # while the first console rewrites it: nothing is overwritten without a choice.
@@ -247,6 +258,7 @@ def test_the_canvas_is_built_live_reacted_to_sealed_and_printed(
     expect(theirs_box).to_have_value(mine)
     expect(second.locator("#statement-motivation-status")).to_contain_text("Not saved yet")
     second.locator("#syn-motivation").screenshot(path=shots / "05-console-conflict.png")
+    check_page(second, "second console, an edit in conflict")
     conflict.get_by_role("button", name="Use mine").click()
     expect(second.locator("#statement-motivation-status")).to_have_text("Saved")
     expect(conflict).to_be_hidden()
@@ -290,10 +302,12 @@ def test_the_canvas_is_built_live_reacted_to_sealed_and_printed(
     console.get_by_label("Add to Values a partner must share").press("Enter")
     expect(board.locator("[data-facet=shared] .board-value")).to_have_text(["Fair pay for farmers"])
     projector.screenshot(path=shots / "06-projector-long-statements.png")
+    check_page(projector, "projector, long statements")
     console.get_by_role("button", name="Seal version").click()
     expect(console.locator("#versions-list li")).to_have_count(1)
     expect(console.locator("#versions-list")).to_contain_text("Version 1")
     console.screenshot(path=shots / "07-console-sealed.png")
+    check_page(console, "console, version 1 sealed")
 
     console.locator("#btn-end").click()
     console.locator("#btn-end-confirm").click()
@@ -302,6 +316,8 @@ def test_the_canvas_is_built_live_reacted_to_sealed_and_printed(
     expect(projector.locator("#screen-ended")).to_be_visible()
     expect(projector.locator("#screen-canvas")).to_be_visible()
     projector.screenshot(path=shots / "08-projector-ended.png")
+    check_page(projector, "projector, ended on the canvas")
+    check_page(ana, "phone, ended")
 
     # The canvas page shows version 1, and prints on one landscape A4 or Letter sheet.
     canvas = laptop.new_page()
@@ -319,6 +335,7 @@ def test_the_canvas_is_built_live_reacted_to_sealed_and_printed(
         "Drawn from 1 answer"
     )
     canvas.screenshot(path=shots / "09-canvas-page.png", full_page=True)
+    check_page(canvas, "canvas page, version 1")
     for paper in ("A4", "Letter"):
         pdf = canvas.pdf(format=paper, landscape=True)
         (shots / f"10-canvas-{paper}.pdf").write_bytes(pdf)
