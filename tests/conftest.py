@@ -75,6 +75,8 @@ def app(tmp_path: Path, database_url: Callable[[Path], str]) -> Iterator[Flask]:
             "INSTANCE_PATH": tmp_path,
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
             "ASYNC_MODE": "threading",
+            # Live numbers at once, in the sender's thread; test_live_updates covers coalescing.
+            "LIVE_UPDATE_INTERVAL": 0,
         }
     )
     with app.app_context():

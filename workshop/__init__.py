@@ -32,7 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Handlers must be registered before init_app, which hands them to each new server.
     from . import database, events, sequence, views  # noqa: F401
     from .ratelimit import limits
+    from .realtime.coalesce import live_updates
     from .realtime.connections import connections
+    from .realtime.publish import send_live_updates
 
     database.init_app(app)
     sequence.init()
@@ -54,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     connections.clear()
     limits.reset()
+    live_updates.init_app(send_live_updates)
     if app.config["MESSAGE_QUEUE"]:
         _share_presence(app.config["MESSAGE_QUEUE"])
     views.init_app(app)

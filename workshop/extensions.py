@@ -13,7 +13,9 @@ class Base(DeclarativeBase):
     """Base class of the typed models."""
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep what they were written with after a commit, so a change can be published
+# without reloading it; every write transaction starts by expiring them (transactions.py).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 socketio = SocketIO()
 csrf = CSRFProtect()
 login_manager = LoginManager()

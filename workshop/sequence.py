@@ -3,6 +3,8 @@
 Broadcasts carry the number, so a client that sees a gap knows it missed
 something and asks for a snapshot. Phones have their own count, of the changes
 they are sent (the room moving, the canvas), so they do not see false gaps.
+Reactions bump neither: their tallies are absolute and sent coalesced, so a
+missed one is healed by the next.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .models import (
     Answer,
@@ -19,11 +22,10 @@ from .models import (
     Participant,
     Pin,
     Question,
-    Reaction,
     Workshop,
 )
 
-_ROOM = (Answer, Participant, Pin, Reaction)  # seen by the console and the projector only
+_ROOM = (Answer, Participant, Pin)  # seen by the console and the projector only
 _EVERYONE = (Workshop, Question, CanvasField, CanvasVersion)  # also seen by phones
 _SEQ_COLUMNS = {"seq", "phone_seq"}
 
@@ -53,24 +55,28 @@ def _bump(session: Session, _context: Any, _instances: Any) -> None:
         if workshop_id is None:
             continue
         (everyone if isinstance(obj, _EVERYONE) else room).add(workshop_id)
-    if everyone:
-        session.execute(
-            update(Workshop)
-            .where(Workshop.id.in_(everyone))
-            .values(seq=Workshop.seq + 1, phone_seq=Workshop.phone_seq + 1)
-            .execution_options(synchronize_session=False)
-        )
-    if room - everyone:
-        session.execute(
-            update(Workshop)
-            .where(Workshop.id.in_(room - everyone))
-            .values(seq=Workshop.seq + 1)
-            .execution_options(synchronize_session=False)
-        )
-    bumped = room | everyone
+    bumped: list[Any] = []
+    for ids, columns in (
+        (everyone, {"seq": Workshop.seq + 1, "phone_seq": Workshop.phone_seq + 1}),
+        (room - everyone, {"seq": Workshop.seq + 1}),
+    ):
+        if ids:
+            bumped.extend(
+                session.execute(
+                    update(Workshop)
+                    .where(Workshop.id.in_(ids))
+                    .values(**columns)
+                    .returning(Workshop.id, Workshop.seq, Workshop.phone_seq)
+                    .execution_options(synchronize_session=False)
+                ).all()
+            )
+    # Loaded workshops take the new numbers as read, without another query.
+    numbers = {workshop_id: (seq, phone_seq) for workshop_id, seq, phone_seq in bumped}
     for loaded in list(session.identity_map.values()):
-        if isinstance(loaded, Workshop) and loaded.id in bumped:
-            session.expire(loaded, ["seq", "phone_seq"])
+        if isinstance(loaded, Workshop) and loaded.id in numbers:
+            seq, phone_seq = numbers[loaded.id]
+            set_committed_value(loaded, "seq", seq)
+            set_committed_value(loaded, "phone_seq", phone_seq)
 
 
 def init() -> None:

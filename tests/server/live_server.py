@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,17 @@ class LiveClient:
             payloads = [data for name, data in self.received if name == event]
         assert ok, f"waited {timeout}s for {count} x {event!r}; got {len(payloads)}"
         return payloads
+
+    def wait_until(self, event: str, settled: Callable[[Any], bool], timeout: float = 10) -> Any:
+        """Return the first payload of `event` for which `settled` holds (live numbers coalesce)."""
+        with self._arrived:
+            ok = self._arrived.wait_for(
+                lambda: any(settled(data) for name, data in self.received if name == event),
+                timeout,
+            )
+            payloads = [data for name, data in self.received if name == event]
+        assert ok, f"waited {timeout}s for a settled {event!r}; got {payloads}"
+        return next(data for data in payloads if settled(data))
 
     def close(self) -> None:
         if self.sio.connected:

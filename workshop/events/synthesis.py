@@ -113,5 +113,5 @@ def react(me: Binding, field: str, reaction: str | None) -> Ack:
     """A phone agrees with, has a concern about, or withdraws from a field's statement."""
     assert me.participant_id is not None
     kind = synthesis.react(me.workshop_id, me.participant_id, field, reaction)
-    publish_reactions(workshop_by_id(me.workshop_id), field)
+    publish_reactions(me.workshop_id, field)
     return ok(field=field, reaction=kind, reactions=canvas.tally(me.workshop_id, field))

@@ -1,17 +1,20 @@
 """Sending what changed to the rooms that may see it.
 
 Phones get the workshop's state, never other people's answers, so the traffic
-to the room stays flat as the room grows.
+to the room stays flat as the room grows. The console gets each answer and
+each participant as it happens; the live numbers (counts, reaction tallies)
+are coalesced to a few updates a second (`coalesce.py`).
 """
 
 from __future__ import annotations
 
-from ..extensions import socketio
+from ..extensions import db, socketio
 from ..method import get_method
 from ..models import Answer, CanvasField, Participant, Workshop
 from ..services import canvas
 from ..services.participation import RemovedAnswer
 from . import rooms
+from .coalesce import live_updates
 from .connections import Role, connections
 from .snapshots import (
     answer_view,
@@ -25,17 +28,25 @@ from .snapshots import (
     screen_state,
 )
 
+COUNTS = "counts"
+_REACTIONS = "reactions:"
+
 
 def publish_state(workshop: Workshop) -> None:
-    """Send each audience its whole snapshot after the room has moved."""
+    """Send each audience its whole snapshot after the room has moved.
+
+    The room of phones goes first: it is the largest, and its snapshot is the
+    cheapest to build, so the new question reaches the room before the console
+    (which carries every answer) is even built.
+    """
+    socketio.emit("state", phone_state(workshop), to=rooms.audience(workshop.id, Role.PHONE))
     online = connections.online(workshop.id)
-    socketio.emit(
-        "state", console_state(workshop, online), to=rooms.audience(workshop.id, Role.FACILITATOR)
-    )
     socketio.emit(
         "state", screen_state(workshop, online), to=rooms.audience(workshop.id, Role.SCREEN)
     )
-    socketio.emit("state", phone_state(workshop), to=rooms.audience(workshop.id, Role.PHONE))
+    socketio.emit(
+        "state", console_state(workshop, online), to=rooms.audience(workshop.id, Role.FACILITATOR)
+    )
 
 
 def _rooms(workshop: Workshop) -> tuple[str, str]:
@@ -57,17 +68,14 @@ def _removed(answer: Answer | RemovedAnswer) -> dict[str, int]:
 
 def publish_answer(workshop: Workshop, answer: Answer, *, skip_sid: str | None = None) -> None:
     """Send a new, edited or (un)hidden answer to the console and, if shown, the screen."""
-    online = connections.online(workshop.id)
-    live = counts(workshop, online)
     console, screen = _rooms(workshop)
-    seq = workshop.seq
-    socketio.emit("answer", {"answer": answer_view(answer), "counts": live, "seq": seq}, to=console)
+    socketio.emit("answer", {"answer": answer_view(answer), "seq": workshop.seq}, to=console)
     if _on_screen(workshop, answer.question_id):
         if answer.hidden:
             socketio.emit("answer_removed", _removed(answer), to=screen)
         else:
             socketio.emit("answer", {"answer": answer_view(answer, with_author=False)}, to=screen)
-    socketio.emit("counts", {**live, "seq": seq}, to=screen)
+    live_updates.mark(workshop.id, COUNTS)
     # The author's other tabs and devices stay in step with the one that sent it.
     socketio.emit(
         "my_answer",
@@ -81,13 +89,11 @@ def publish_answer_removed(
     workshop: Workshop, answer: RemovedAnswer, *, skip_sid: str | None = None
 ) -> None:
     """Tell the console, the screen and the author's other tabs that an answer is gone."""
-    live = counts(workshop, connections.online(workshop.id))
     console, screen = _rooms(workshop)
-    seq = workshop.seq
-    socketio.emit("answer_removed", {**_removed(answer), "counts": live, "seq": seq}, to=console)
+    socketio.emit("answer_removed", {**_removed(answer), "seq": workshop.seq}, to=console)
     if _on_screen(workshop, answer.question_id):
         socketio.emit("answer_removed", _removed(answer), to=screen)
-    socketio.emit("counts", {**live, "seq": seq}, to=screen)
+    live_updates.mark(workshop.id, COUNTS)
     socketio.emit(
         "my_answer_removed",
         _removed(answer),
@@ -97,21 +103,15 @@ def publish_answer_removed(
 
 
 def publish_presence(workshop: Workshop, person: Participant) -> None:
-    """Tell the console and screen that someone joined, connected or left."""
+    """Tell the console that someone joined, connected or left; the counts follow."""
     online = connections.online(workshop.id)
-    live = counts(workshop, online)
+    answered = answered_current(workshop, person.id)
     socketio.emit(
         "participant",
-        {
-            "participant": participant_view(person, online, answered_current(workshop)),
-            "counts": live,
-            "seq": workshop.seq,
-        },
+        {"participant": participant_view(person, online, answered), "seq": workshop.seq},
         to=rooms.audience(workshop.id, Role.FACILITATOR),
     )
-    socketio.emit(
-        "counts", {**live, "seq": workshop.seq}, to=rooms.audience(workshop.id, Role.SCREEN)
-    )
+    live_updates.mark(workshop.id, COUNTS)
 
 
 def publish_field(workshop: Workshop, field: CanvasField) -> None:
@@ -133,22 +133,39 @@ def publish_field(workshop: Workshop, field: CanvasField) -> None:
     )
 
 
-def publish_reactions(workshop: Workshop, field: str) -> None:
-    """Send a field's live agree / concern tally to the console and the projector."""
-    payload = {"field": field, "reactions": canvas.tally(workshop.id, field), "seq": workshop.seq}
-    for room in _rooms(workshop):
-        socketio.emit("reactions", payload, to=room)
+def publish_reactions(workshop_id: int, field: str) -> None:
+    """Have a field's agree / concern tally sent to the console and the projector soon."""
+    live_updates.mark(workshop_id, _REACTIONS + field)
 
 
 def publish_merged(workshop: Workshop, answers: list[Answer]) -> None:
     """Send answers whose merge changed to the console, the only audience that groups them."""
     console, _ = _rooms(workshop)
-    live = counts(workshop, connections.online(workshop.id))
     for answer in answers:
-        socketio.emit(
-            "answer",
-            {"answer": answer_view(answer), "counts": live, "seq": workshop.seq},
-            to=console,
-        )
-    # The projector shows no merges, but hears the change number so it sees no gap.
-    socketio.emit("counts", {**live, "seq": workshop.seq}, to=_rooms(workshop)[1])
+        socketio.emit("answer", {"answer": answer_view(answer), "seq": workshop.seq}, to=console)
+    # The projector shows no merges, but its next counts cover the change number.
+    live_updates.mark(workshop.id, COUNTS)
+
+
+def send_live_updates(workshop_id: int, topics: frozenset[str]) -> None:
+    """Send a workshop's due live numbers, read fresh, to its console and projector.
+
+    The console follows every change one by one, so its counts carry no change
+    number. The projector sees no unrevealed answers, so its counts carry the
+    number and `covers`: everything up to it has been accounted for.
+    """
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        return
+    console, screen = _rooms(workshop)
+    if COUNTS in topics:
+        online = connections.online(workshop_id)
+        socketio.emit("counts", counts(workshop, online), to=console)
+        shown = counts(workshop, online, shown_only=True)
+        socketio.emit("counts", {**shown, "seq": workshop.seq, "covers": True}, to=screen)
+    for topic in sorted(topics):
+        if topic.startswith(_REACTIONS):
+            field = topic.removeprefix(_REACTIONS)
+            payload = {"field": field, "reactions": canvas.tally(workshop_id, field)}
+            socketio.emit("reactions", payload, to=console)
+            socketio.emit("reactions", payload, to=screen)

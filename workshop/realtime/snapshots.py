@@ -118,19 +118,23 @@ def participant_view(person: Participant, online: frozenset[int], answered: set[
     }
 
 
-def counts(workshop: Workshop, online: frozenset[int]) -> Payload:
-    """Return the live numbers: joined, connected, and answers to the current question."""
+def counts(workshop: Workshop, online: frozenset[int], *, shown_only: bool = False) -> Payload:
+    """Return the live numbers: joined, connected, and answers to the current question.
+
+    With `shown_only` (the projector), answers hidden by the facilitator are not counted.
+    """
     joined = db.session.execute(
         db.select(func.count(Participant.id)).filter_by(workshop_id=workshop.id)
     ).scalar_one()
     answers = answered = 0
     question = workshop.current_question
     if question is not None:
-        answers, answered = db.session.execute(
-            db.select(
-                func.count(Answer.id), func.count(Answer.participant_id.distinct())
-            ).filter_by(question_id=question.id)
-        ).one()
+        query = db.select(
+            func.count(Answer.id), func.count(Answer.participant_id.distinct())
+        ).filter_by(question_id=question.id)
+        if shown_only:
+            query = query.filter_by(hidden=False)
+        answers, answered = db.session.execute(query).one()
     return {
         "question_id": question.id if question else None,
         "participants": joined,
@@ -140,16 +144,15 @@ def counts(workshop: Workshop, online: frozenset[int]) -> Payload:
     }
 
 
-def answered_current(workshop: Workshop) -> set[int]:
-    """Return the ids of participants who answered the current question."""
+def answered_current(workshop: Workshop, participant_id: int | None = None) -> set[int]:
+    """Return the ids of participants (or only of this one) who answered the current question."""
     question = workshop.current_question
     if question is None:
         return set()
-    return set(
-        db.session.execute(
-            db.select(Answer.participant_id).filter_by(question_id=question.id).distinct()
-        ).scalars()
-    )
+    query = db.select(Answer.participant_id).filter_by(question_id=question.id)
+    if participant_id is not None:
+        query = query.filter_by(participant_id=participant_id).limit(1)
+    return set(db.session.execute(query.distinct()).scalars())
 
 
 def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
@@ -191,7 +194,7 @@ def screen_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "workshop": workshop_view(workshop),
         "question": question_view(question, len(workshop.questions)) if question else None,
         "answers": cards,
-        "counts": counts(workshop, online),
+        "counts": counts(workshop, online, shown_only=True),
         "canvas": canvas_view(workshop) if _canvas_shown(workshop) else None,
     }
 

@@ -42,9 +42,21 @@ def workshop_by_screen_token(token: str) -> Workshop:
     return workshop
 
 
-def participant(workshop_id: int, participant_id: int) -> Participant:
-    """Return the participant of that workshop, or raise NotFound."""
-    found = db.session.get(Participant, participant_id)
+def participant(workshop_id: int, participant_id: int, *, lock: bool = False) -> Participant:
+    """Return the participant of that workshop, or raise NotFound.
+
+    With `lock`, the row is read afresh and locked (SELECT ... FOR UPDATE on
+    PostgreSQL), so one participant's writes are decided one at a time.
+    """
+    if lock:
+        found = db.session.execute(
+            db.select(Participant)
+            .filter_by(id=participant_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+    else:
+        found = db.session.get(Participant, participant_id)
     if found is None or found.workshop_id != workshop_id:
         raise NotFound("You are not part of this workshop. Join it with its code.")
     return found

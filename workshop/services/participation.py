@@ -70,9 +70,8 @@ def submit_answer(
     A send retried with the same `client_key` returns the answer stored the
     first time, so an answer is never stored twice.
     """
-    person = find_participant(workshop_id, participant_id)
     # One participant's answers are counted and stored one at a time.
-    db.session.refresh(person, with_for_update=True)
+    person = find_participant(workshop_id, participant_id, lock=True)
     if client_key is not None:
         if not isinstance(client_key, str) or not 0 < len(client_key) <= CLIENT_KEY_MAX:
             raise ValidationError("The answer's client key must be 1 to 64 characters.")

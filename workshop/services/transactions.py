@@ -38,6 +38,8 @@ def writes(service: Callable[P, R]) -> Callable[P, R]:
         if session.in_transaction():
             # A read snapshot cannot become a write on SQLite; end it (nothing is pending).
             session.commit()
+        # Decide on what the database holds now, not on what was read before the lock.
+        session.expire_all()
         queue = _SQLITE_WRITER if db.engine.dialect.name == "sqlite" else contextlib.nullcontext()
         with queue:
             session.connection(execution_options={IMMEDIATE: True})
