@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.people import Person, Room
+from tests.server.live_server import csrf_token
 
 ANSWERS = {
     0: ["Reach into the schools market", "Know-how on cold chains"],
@@ -326,6 +327,37 @@ def test_ending_seals_a_changed_canvas_so_nothing_is_lost(synthesis) -> None:
     assert ended["sealed"] == 1
     page = room.facilitator_browser.get(f"/workshops/{room.workshop_id}/canvas?version=1")
     assert "Fresh food" in page.get_data(as_text=True)
+    # With nothing changed since, the canvas page opens on that version, not on a "draft".
+    latest = room.facilitator_browser.get(f"/workshops/{room.workshop_id}/canvas")
+    html = latest.get_data(as_text=True)
+    assert '<strong class="canvas-state">Version 1</strong>' in html
+    assert "not sealed yet" not in html
+
+
+def test_the_canvas_page_shows_a_draft_while_it_differs_from_the_last_version(synthesis) -> None:
+    room, console, *_ = synthesis
+    _seal(console, "vision", "Fresh food", 0)
+    assert console.send("canvas:statement", {"field": "vision", "text": "Fresher", "version": 1})
+    html = room.facilitator_browser.get(f"/workshops/{room.workshop_id}/canvas").get_data(
+        as_text=True
+    )
+    assert "not sealed yet" in html and "Fresher" in html
+
+
+def test_sharing_from_a_version_returns_to_that_version(synthesis) -> None:
+    room, console, *_ = synthesis
+    _seal(console, "vision", "First", 0)
+    _seal(console, "vision", "Second", 1)
+    page = room.facilitator_browser.get(f"/workshops/{room.workshop_id}/canvas?version=1")
+    token = csrf_token(page.get_data(as_text=True))
+    for action in ("share", "share/revoke"):
+        response = room.facilitator_browser.post(
+            f"/workshops/{room.workshop_id}/{action}", data={"csrf_token": token, "version": "1"}
+        )
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(
+            f"/workshops/{room.workshop_id}/canvas?version=1#share"
+        )
 
 
 def _seal(console: Person, key: str, text: str, version: int) -> None:

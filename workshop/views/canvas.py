@@ -107,7 +107,11 @@ def dashboard() -> str:
 def show(workshop_id: int) -> str:
     """Show the live canvas, or one sealed version, with sharing, exports and versions."""
     workshop = _facilitated(workshop_id)
-    doc, version = _document(workshop, _version_arg())
+    number = _version_arg()
+    if number is None and workshop.versions and not synthesis.unsealed_changes(workshop):
+        # Nothing changed since the last version (as after ending): show it as that version.
+        number = workshop.versions[-1].number
+    doc, version = _document(workshop, number)
     return _render(workshop, doc, version, owner=True, form=ActionForm())
 
 
@@ -171,7 +175,7 @@ def share(workshop_id: int) -> BaseResponse:
     _action(workshop_id)
     synthesis.share(workshop_id)
     flash("A new share link is ready. Any earlier link no longer works.")
-    return redirect(url_for("canvas.show", workshop_id=workshop_id) + "#share")
+    return _back_to_share(workshop_id)
 
 
 @bp.post("/workshops/<int:workshop_id>/share/revoke")
@@ -180,7 +184,13 @@ def revoke(workshop_id: int) -> BaseResponse:
     _action(workshop_id)
     synthesis.revoke_share(workshop_id)
     flash("The share link is switched off. Anyone who opens it now sees nothing.")
-    return redirect(url_for("canvas.show", workshop_id=workshop_id) + "#share")
+    return _back_to_share(workshop_id)
+
+
+def _back_to_share(workshop_id: int) -> BaseResponse:
+    """Return to the sharing panel of the version the facilitator was looking at."""
+    number = request.form.get("version", type=int)
+    return redirect(url_for("canvas.show", workshop_id=workshop_id, version=number) + "#share")
 
 
 @bp.post("/workshops/<int:workshop_id>/seal")
