@@ -40,6 +40,8 @@ def publish_state(workshop: Workshop) -> None:
     (which carries every answer) is even built.
     """
     socketio.emit("state", phone_state(workshop), to=rooms.audience(workshop.id, Role.PHONE))
+    # Under gevent and eventlet, let the sockets' writers send it before building the rest.
+    socketio.sleep(0)
     online = connections.online(workshop.id)
     socketio.emit(
         "state", screen_state(workshop, online), to=rooms.audience(workshop.id, Role.SCREEN)
