@@ -29,10 +29,10 @@ test-postgres: $(VENV)/.installed
 
 # The load harness (not part of make test): figures go to docs/performance.md.
 bench: $(VENV)/.installed
-	$(BIN)/python bench/harness.py --n 200
+	$(BIN)/python bench/harness.py --n 200 --answer-seconds 4
 
 bench-full: $(VENV)/.installed
-	$(BIN)/python bench/harness.py --n 500 1000 2000
+	$(BIN)/python bench/harness.py --n 500 1000 2000 --modes gevent --scale-out
 
 db-upgrade: $(VENV)/.installed
 	$(BIN)/flask --app workshop db-upgrade

@@ -29,6 +29,7 @@ STATE_PADDING = "x" * int(os.environ.get("BENCH_STATE_BYTES", "1200"))
 sio = socketio.Server(async_mode=MODE, cors_allowed_origins="*")
 app = socketio.WSGIApp(sio)
 answers: list[str] = []
+reactions: dict[str, str] = {}
 
 
 @sio.on("phone:join")
@@ -54,6 +55,21 @@ def answer_submit(sid, payload):
 def next_question(sid, payload=None):
     sio.emit("state", {"workshop": {"seq": len(answers)}, "padding": STATE_PADDING}, to="phones")
     return {"ok": True}
+
+
+@sio.on("canvas:statement")
+def statement(sid, payload):
+    field = {"key": payload["field"], "statement": payload["text"], "padding": STATE_PADDING[:300]}
+    sio.emit("canvas_field", {"field": field}, to="phones")
+    return {"ok": True}
+
+
+@sio.on("canvas:react")
+def react(sid, payload):
+    reactions[sid] = payload["reaction"]
+    tally = {"agree": sum(1 for r in reactions.values() if r == "agree"), "concern": 0}
+    sio.emit("reactions", {"field": payload["field"], "reactions": tally}, to="screen")
+    return {"ok": True, "reactions": tally}
 
 
 @sio.on("bench:count")
