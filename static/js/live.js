@@ -422,11 +422,13 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
   }
 
   /** Follow the change numbers; a gap means something was missed: take a snapshot.
-   *  A message that `covers` (coalesced live numbers) accounts for every change up to its own. */
-  function noteSeq(payload) {
+   *  A whole `state`, and a message that `covers` (coalesced live numbers), account
+   *  for every change up to their own number: they are never a gap. */
+  function noteSeq(event, payload) {
     const seq = payload && (typeof payload.seq === "number" ? payload.seq : payload.workshop?.seq);
     if (typeof seq !== "number" || !joined || lastSeq === null) return;
-    if (seq > lastSeq + 1 && !payload.covers) {
+    const whole = event === "state" || payload.covers === true;
+    if (seq > lastSeq + 1 && !whole) {
       resyncs += 1;
       document.body.dataset.resyncs = String(resyncs);
       join();
@@ -499,7 +501,7 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
           return;
         }
         dispatch(event, payload);
-        noteSeq(payload);
+        noteSeq(event, payload);
       });
     },
     request,

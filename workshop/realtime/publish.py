@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..extensions import db, socketio
 from ..method import get_method
-from ..models import Answer, CanvasField, Participant, Workshop
+from ..models import Answer, CanvasField, Participant, Question, Workshop
+from ..phases import Phase
 from ..services import canvas
 from ..services.participation import RemovedAnswer
 from . import rooms
@@ -59,9 +60,24 @@ def _rooms(workshop: Workshop) -> tuple[str, str]:
 
 
 def _on_screen(workshop: Workshop, question_id: int) -> bool:
-    """Return whether that question's answers are showing on the projector now."""
-    question = workshop.current_question
-    return question is not None and question.id == question_id and question.revealed
+    """Return whether that question's answers are showing on the projector now.
+
+    Read afresh, after the answer's commit: a reveal that committed in the
+    meantime (another process, on PostgreSQL) must not leave the answer off
+    the projector, and a reveal that commits later includes it in its snapshot.
+    """
+    return bool(
+        db.session.execute(
+            db.select(Question.revealed)
+            .join(Workshop, Workshop.id == Question.workshop_id)
+            .where(
+                Question.id == question_id,
+                Workshop.id == workshop.id,
+                Workshop.phase == Phase.QUESTIONS.value,
+                Workshop.position == Question.position,
+            )
+        ).scalar_one_or_none()
+    )
 
 
 def _removed(answer: Answer | RemovedAnswer) -> dict[str, int]:
@@ -118,6 +134,8 @@ def publish_presence(workshop: Workshop, person: Participant) -> None:
 
 def publish_field(workshop: Workshop, field: CanvasField) -> None:
     """Send a changed canvas field to every audience that shows the canvas."""
+    # Numbered message: what is due goes first, so the projector sees no false gap.
+    live_updates.send_due(workshop.id)
     spec = get_method(workshop.method_key).field(field.key)
     tally = canvas.tally(workshop.id, field.key)
     pinned = [a.id for a in canvas.pins(workshop.id).get(field.key, [])]
