@@ -95,6 +95,7 @@ const model = {
   participants: new Map(),
   answers: new Map(),
   counts: null,
+  versions: [],
 };
 
 let initialised = false;
@@ -204,6 +205,7 @@ function applyState(state) {
   model.participants = new Map((state.participants || []).map((p) => [p.id, p]));
   model.answers = new Map((state.answers || []).map((a) => [a.id, a]));
   model.counts = state.counts || null;
+  model.versions = (state.canvas && state.canvas.versions) || [];
   const after = currentQuestion();
   const wasPhase = initialised && model.phase;
   model.phase = state.workshop.phase;
@@ -372,9 +374,11 @@ function renderWorkshop() {
   // End
   ui.end.hidden = w.phase === "ended";
   if (w.phase === "ended") ui.endConfirm.hidden = true;
+  const latest = model.versions.length ? model.versions[model.versions.length - 1] : null;
   setText(
     ui.endedSummary,
-    `${plural(model.participants.size, "participant")} took part and sent ${plural(model.answers.size, "answer")}.`,
+    `${plural(model.participants.size, "participant")} took part and sent ${plural(model.answers.size, "answer")}.` +
+      (latest ? ` The canvas is saved as version ${latest.number}.` : " No canvas was built."),
   );
 }
 

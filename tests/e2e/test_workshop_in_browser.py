@@ -318,6 +318,8 @@ def test_a_whole_workshop_runs_in_real_browsers(browser, live_url: str, shots: P
     console.get_by_role("button", name="End workshop…").click()
     console.get_by_role("button", name="Yes, end workshop").click()
     expect(console.locator("#ended-panel")).to_be_visible()
+    # Ending sealed the canvas, and the console says so.
+    expect(console.locator("#ended-summary")).to_contain_text("The canvas is saved as version 1.")
     for phone in phones:
         expect(phone.locator("#phone-ended")).to_be_visible()
     expect(projector.locator("#screen-ended")).to_be_visible()
@@ -331,11 +333,15 @@ def test_a_whole_workshop_runs_in_real_browsers(browser, live_url: str, shots: P
     expect(canvas.locator("#canvas-title")).to_have_text(TITLE)
     versions = canvas.locator("#version-list")
     expect(versions.locator("li")).to_have_count(1)
+    # Nothing changed since ending sealed it, so the page opens on version 1, not a draft.
+    expect(canvas.locator("#canvas-version")).to_contain_text("Version 1")
     versions.get_by_role("link", name="Version 1").click()
     expect(canvas.locator("#canvas-version")).to_contain_text("Version 1")
     canvas.get_by_role("button", name="Make a share link").click()
     share = canvas.locator("#share-url")
     expect(share).to_be_visible()
+    expect(canvas.locator("#canvas-version")).to_contain_text("Version 1")  # still on it
+    assert "version=1" in canvas.url, canvas.url
     share_url = share.get_attribute("href")
     assert share_url and "/c/" in share_url, share_url
     screens.capture("canvas-page", full_page=True, facilitator=canvas)
