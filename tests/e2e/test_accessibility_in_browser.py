@@ -21,7 +21,8 @@ from tests.e2e.axe import check_page
 from tests.e2e.pages import PHONE, PageErrors, join, sign_up
 from tests.server.live_server import (
     LiveClient,
-    create_workshop,
+    fresh_workshop,
+    live_console,
     post_form,
     signed_up_facilitator,
 )
@@ -44,28 +45,9 @@ def logged_in(browser, url: str, session: requests.Session, **options: Any):  # 
     return context
 
 
-def fresh_workshop(live_url: str, title: str) -> tuple[requests.Session, int, str]:
-    """Sign a facilitator up and create a workshop; return their browser, its id and code."""
-    facilitator = signed_up_facilitator(live_url)
-    workshop_id = create_workshop(live_url, facilitator, title)
-    return facilitator, workshop_id, join_code(live_url, facilitator, workshop_id)
-
-
-def join_code(url: str, session: requests.Session, workshop_id: int) -> str:
-    html = session.get(f"{url}/workshops/{workshop_id}/console", timeout=5).text
-    return html.split("/j/", 1)[1][:6]
-
-
 def screen_link(url: str, session: requests.Session, workshop_id: int) -> str:
     html = session.get(f"{url}/workshops/{workshop_id}/console", timeout=5).text
     return re.search(r'id="open-screen" href="([^"]+)"', html)[1]
-
-
-def live_console(url: str, session: requests.Session, workshop_id: int) -> LiveClient:
-    console = LiveClient(url, session)
-    console.connect()
-    assert console.send("console:join", {"workshop_id": workshop_id})["ok"]
-    return console
 
 
 def phone_client(url: str, code: str, workshop_id: int, name: str) -> LiveClient:

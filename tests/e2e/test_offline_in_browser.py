@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.axe import check_page
 from tests.e2e.pages import PageErrors, join
-from tests.server.live_server import LiveClient, create_workshop, signed_up_facilitator
+from tests.server.live_server import fresh_workshop, live_console
 from tests.server.test_restart import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -38,13 +38,8 @@ def test_an_answer_sent_while_offline_arrives_once_the_phone_is_back(
     server = Server(tmp_path, database)
     server.start()
     try:
-        facilitator = signed_up_facilitator(server.url)
-        workshop_id = create_workshop(server.url, facilitator, "Bad Wi-Fi")
-        page = facilitator.get(f"{server.url}/workshops/{workshop_id}/console", timeout=5).text
-        code = page.split("/j/", 1)[1][:6]
-        console = LiveClient(server.url, facilitator)
-        console.connect()
-        assert console.send("console:join", {"workshop_id": workshop_id})["ok"]
+        facilitator, workshop_id, code = fresh_workshop(server.url, "Bad Wi-Fi")
+        console = live_console(server.url, facilitator, workshop_id)
 
         phone = join(browser, server.url, code, "Ana", PageErrors())
         assert console.send("workshop:start")["ok"]

@@ -9,7 +9,7 @@ import pytest
 from tests.e2e.axe import check_page
 from tests.e2e.pages import PageErrors, join
 from tests.e2e.test_offline_in_browser import _stored
-from tests.server.live_server import LiveClient, create_workshop, signed_up_facilitator
+from tests.server.live_server import fresh_workshop, live_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -23,13 +23,8 @@ def test_an_answer_typed_on_a_phone_without_network_arrives_once_it_is_back(
 
     database = database_url(tmp_path)
     with running_server(tmp_path, "threading", database_url=database) as url:
-        facilitator = signed_up_facilitator(url)
-        workshop_id = create_workshop(url, facilitator, "Lost in the basement")
-        page = facilitator.get(f"{url}/workshops/{workshop_id}/console", timeout=5).text
-        code = page.split("/j/", 1)[1][:6]
-        console = LiveClient(url, facilitator)
-        console.connect()
-        assert console.send("console:join", {"workshop_id": workshop_id})["ok"]
+        facilitator, workshop_id, code = fresh_workshop(url, "Lost in the basement")
+        console = live_console(url, facilitator, workshop_id)
 
         problems = PageErrors()
         phone = join(browser, url, code, "Ana", problems)

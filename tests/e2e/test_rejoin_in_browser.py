@@ -7,7 +7,7 @@ import requests
 
 from tests.e2e.axe import check_page
 from tests.e2e.pages import PHONE
-from tests.server.live_server import create_workshop, signed_up_facilitator
+from tests.server.live_server import fresh_workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -15,10 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 def test_a_phone_without_its_cookie_rejoins_as_the_same_person(browser, live_url: str) -> None:
     from playwright.sync_api import expect
 
-    facilitator = signed_up_facilitator(live_url)
-    workshop_id = create_workshop(live_url, facilitator, "Cookies come and go")
-    page = facilitator.get(f"{live_url}/workshops/{workshop_id}/console", timeout=5).text
-    code = page.split("/j/", 1)[1][:6]
+    *_, code = fresh_workshop(live_url, "Cookies come and go")
 
     context = browser.new_context(**PHONE)
     phone = context.new_page()

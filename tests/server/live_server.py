@@ -176,3 +176,24 @@ def create_workshop(base_url: str, browser: requests.Session, title: str) -> int
     )
     assert response.status_code == 302, response.text
     return int(re.search(r"/workshops/(\d+)/console", response.headers["Location"])[1])
+
+
+def join_code(url: str, facilitator: requests.Session, workshop_id: int) -> str:
+    """Return the join code the facilitator's console shows for the workshop."""
+    html = facilitator.get(f"{url}/workshops/{workshop_id}/console", timeout=5).text
+    return html.split("/j/", 1)[1][:6]
+
+
+def fresh_workshop(url: str, title: str) -> tuple[requests.Session, int, str]:
+    """Sign a facilitator up and create a workshop; return their browser, its id and code."""
+    facilitator = signed_up_facilitator(url)
+    workshop_id = create_workshop(url, facilitator, title)
+    return facilitator, workshop_id, join_code(url, facilitator, workshop_id)
+
+
+def live_console(url: str, facilitator: requests.Session, workshop_id: int) -> LiveClient:
+    """The facilitator's console, connected and joined over a real socket."""
+    console = LiveClient(url, facilitator)
+    console.connect()
+    assert console.send("console:join", {"workshop_id": workshop_id})["ok"]
+    return console

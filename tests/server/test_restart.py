@@ -15,10 +15,9 @@ import requests
 from tests.server.live_server import (
     ROOT,
     LiveClient,
-    create_workshop,
     free_port,
+    fresh_workshop,
     post_form,
-    signed_up_facilitator,
 )
 
 pytestmark = pytest.mark.server
@@ -79,10 +78,7 @@ def test_a_sigkill_mid_workshop_loses_nothing_that_was_acknowledged(
     server.start()
     clients: list[LiveClient] = []
     try:
-        facilitator = signed_up_facilitator(server.url)
-        workshop_id = create_workshop(server.url, facilitator, "Survives a crash")
-        page = facilitator.get(f"{server.url}/workshops/{workshop_id}/console", timeout=5).text
-        code = page.split("/j/", 1)[1][:6]
+        facilitator, workshop_id, code = fresh_workshop(server.url, "Survives a crash")
 
         console = LiveClient(server.url, facilitator, reconnect=True)
         console.join_on_every_connect("console:join", {"workshop_id": workshop_id})
