@@ -96,7 +96,10 @@ def test_every_page_shows_the_payloads_as_text(poisoned) -> None:
         assert "onerror=alert" not in html.replace("onerror=alert(2)&gt;", ""), name
     for name in ("console", "canvas", "canvas v1", "shared", "screen", "join", "phone"):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[name], name
-    assert "{{7*7}}" in pages["canvas"] and "49" not in re.sub(r"\d{3,}", "", pages["canvas"])
+    # The template payload is shown as typed and never evaluated. "49" may still occur inside
+    # random tokens (share links, CSRF), so only a 49 standing on its own counts.
+    assert "{{7*7}}" in pages["canvas"]
+    assert re.search(r"(?<![\w.-])49(?![\w.-])", pages["canvas"]) is None
 
 
 def test_every_export_carries_the_payloads_inert(poisoned) -> None:
