@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import joinedload
+
 from ..codes import normalise_join_code
 from ..errors import NotFound
 from ..extensions import db
@@ -49,14 +51,18 @@ def participant(workshop_id: int, participant_id: int, *, lock: bool = False) ->
     PostgreSQL), so one participant's writes are decided one at a time.
     """
     if lock:
+        # The workshop comes in the same query: every write by a phone needs its pointer.
         found = db.session.execute(
             db.select(Participant)
             .filter_by(id=participant_id)
-            .with_for_update()
+            .options(joinedload(Participant.workshop, innerjoin=True))
+            .with_for_update(of=Participant)
             .execution_options(populate_existing=True)
         ).scalar_one_or_none()
     else:
-        found = db.session.get(Participant, participant_id)
+        found = db.session.get(
+            Participant, participant_id, options=[joinedload(Participant.workshop)]
+        )
     if found is None or found.workshop_id != workshop_id:
         raise NotFound("You are not part of this workshop. Join it with its code.")
     return found

@@ -39,7 +39,8 @@ def _open_question(workshop: Workshop, question_id: int) -> Question:
     question = db.session.get(Question, question_id)
     if question is None or question.workshop_id != workshop.id:
         raise NotFound("That question is not part of your workshop.")
-    if question is not workshop.current_question or not accepting_answers(workshop):
+    # accepting_answers says the room is on a question; the position says which one.
+    if not accepting_answers(workshop) or question.position != workshop.position:
         raise Closed("Answering is closed for this question.")
     return question
 
@@ -86,10 +87,11 @@ def submit_answer(
     ).scalar_one()
     if count >= ANSWERS_PER_QUESTION:
         raise LimitReached(f"You can send up to {ANSWERS_PER_QUESTION} answers per question.")
+    # Built with its question and author, so publishing it needs no query.
     answer = Answer(
         workshop_id=person.workshop_id,
-        question_id=question.id,
-        participant_id=person.id,
+        question=question,
+        participant=person,
         text=text,
         client_key=client_key,
     )
