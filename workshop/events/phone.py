@@ -34,9 +34,14 @@ def join_phone(workshop_id: int, token: str | None) -> Ack:
     came_online = bind(Binding(workshop.id, PHONE, person.id))
     join_room(rooms.audience(workshop.id, PHONE))
     join_room(rooms.participant(person.id))
+    snapshot = phone_snapshot(workshop, person)
     if came_online:
-        publish_presence(workshop, person)
-    return ok(**phone_snapshot(workshop, person))
+        question = snapshot["state"]["question"]
+        answered = question is not None and any(
+            a["question_id"] == question["id"] for a in snapshot["answers"]
+        )
+        publish_presence(workshop, person, {person.id} if answered else set())
+    return ok(**snapshot)
 
 
 @handles(

@@ -120,10 +120,17 @@ def publish_answer_removed(
     )
 
 
-def publish_presence(workshop: Workshop, person: Participant) -> None:
-    """Tell the console that someone joined, connected or left; the counts follow."""
+def publish_presence(
+    workshop: Workshop, person: Participant, answered: set[int] | None = None
+) -> None:
+    """Tell the console that someone joined, connected or left; the counts follow.
+
+    `answered` holds the person's id if they answered the current question, when
+    the caller already knows (a joining phone's snapshot carries its answers).
+    """
     online = connections.online(workshop.id)
-    answered = answered_current(workshop, person.id)
+    if answered is None:
+        answered = answered_current(workshop, person.id)
     socketio.emit(
         "participant",
         {"participant": participant_view(person, online, answered), "seq": workshop.seq},
