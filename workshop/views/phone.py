@@ -10,6 +10,7 @@ from ..forms import JoinForm, RejoinForm
 from ..models import Participant, Workshop
 from ..phases import Phase
 from ..services import lookup, participation
+from ..text import NAME_MAX
 from . import links
 from .home import workshop_for_code
 
@@ -56,9 +57,7 @@ def join(code: str) -> str | Response | tuple[str, int]:
         else:
             access.remember_participant(workshop.id, person.id)
             return redirect(url_for("phone.live", code=workshop.join_code))
-    return render_template(
-        "phone/join.html", workshop=workshop, form=form, rejoin=RejoinForm(prefix="rejoin")
-    )
+    return render_template("phone/join.html", workshop=workshop, form=form, name_max=NAME_MAX)
 
 
 @bp.post("/<code>/rejoin")
