@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import bindparam, event, inspect, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,6 +28,21 @@ from .models import (
 _ROOM = (Answer, Participant, Pin)  # seen by the console and the projector only
 _EVERYONE = (Workshop, Question, CanvasField, CanvasVersion)  # also seen by phones
 _SEQ_COLUMNS = {"seq", "phone_seq"}
+
+
+def _bump_statement(**columns: Any) -> Any:
+    # Built once: this runs in every write, and building the expression costs more than the SQL.
+    return (
+        update(Workshop)
+        .where(Workshop.id.in_(bindparam("ids", expanding=True)))
+        .values(**columns)
+        .returning(Workshop.id, Workshop.seq, Workshop.phone_seq)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_BUMP_EVERYONE = _bump_statement(seq=Workshop.seq + 1, phone_seq=Workshop.phone_seq + 1)
+_BUMP_ROOM = _bump_statement(seq=Workshop.seq + 1)
 
 
 def _workshop_id(obj: Any) -> int | None:
@@ -56,20 +71,9 @@ def _bump(session: Session, _context: Any, _instances: Any) -> None:
             continue
         (everyone if isinstance(obj, _EVERYONE) else room).add(workshop_id)
     bumped: list[Any] = []
-    for ids, columns in (
-        (everyone, {"seq": Workshop.seq + 1, "phone_seq": Workshop.phone_seq + 1}),
-        (room - everyone, {"seq": Workshop.seq + 1}),
-    ):
+    for ids, statement in ((everyone, _BUMP_EVERYONE), (room - everyone, _BUMP_ROOM)):
         if ids:
-            bumped.extend(
-                session.execute(
-                    update(Workshop)
-                    .where(Workshop.id.in_(ids))
-                    .values(**columns)
-                    .returning(Workshop.id, Workshop.seq, Workshop.phone_seq)
-                    .execution_options(synchronize_session=False)
-                ).all()
-            )
+            bumped.extend(session.execute(statement, {"ids": list(ids)}).all())
     # Loaded workshops take the new numbers as read, without another query.
     numbers = {workshop_id: (seq, phone_seq) for workshop_id, seq, phone_seq in bumped}
     for loaded in list(session.identity_map.values()):
