@@ -57,7 +57,16 @@ def tallies(workshop_id: int) -> dict[str, dict[str, int]]:
 
 
 def tally(workshop_id: int, field: str) -> dict[str, int]:
-    return tallies(workshop_id).get(field, dict.fromkeys(rules.REACTIONS, 0))
+    """Return one field's {"agree": n, "concern": n}, counting only that field's rows."""
+    counted = dict.fromkeys(rules.REACTIONS, 0)
+    rows = db.session.execute(
+        db.select(Reaction.kind, func.count(Reaction.id))
+        .where(Reaction.workshop_id == workshop_id, Reaction.field == field)
+        .group_by(Reaction.kind)
+    )
+    for kind, count in rows:
+        counted[kind] = count
+    return counted
 
 
 def field_document(

@@ -11,6 +11,7 @@ from .. import phases
 from ..codes import new_token
 from ..errors import Closed, NotFound, Stale, TransitionError, ValidationError
 from ..extensions import db
+from ..method import get_method
 from ..models import Answer, CanvasField, CanvasVersion, Pin, Reaction, Workshop, utcnow
 from ..phases import Phase
 from . import canvas, facilitation
@@ -163,7 +164,7 @@ def react(workshop_id: int, participant_id: int, key: str, kind: str | None) -> 
         raise Closed("Reactions open when the facilitator builds the canvas.")
     if kind is not None and kind not in rules.REACTIONS:
         raise ValidationError("React with 'agree' or 'concern'.")
-    if key not in canvas.fields(person.workshop):
+    if key not in {spec.key for spec in get_method(person.workshop.method_key).fields}:
         raise NotFound(f"This canvas has no field '{key}'.")
     reaction = db.session.execute(
         db.select(Reaction).filter_by(participant_id=person.id, field=key)
