@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, event, inspect, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from .models import (
     Answer,
@@ -76,9 +77,10 @@ def _bump(session: Session, _context: Any, _instances: Any) -> None:
             bumped.extend(session.execute(statement, {"ids": list(ids)}).all())
     # Loaded workshops take the new numbers as read, without another query.
     numbers = {workshop_id: (seq, phone_seq) for workshop_id, seq, phone_seq in bumped}
-    for loaded in list(session.identity_map.values()):
-        if isinstance(loaded, Workshop) and loaded.id in numbers:
-            seq, phone_seq = numbers[loaded.id]
+    # (Found by identity key: reading .id of an expired workshop would reload it.)
+    for workshop_id, (seq, phone_seq) in numbers.items():
+        loaded = session.identity_map.get(identity_key(Workshop, workshop_id))
+        if loaded is not None:
             set_committed_value(loaded, "seq", seq)
             set_committed_value(loaded, "phone_seq", phone_seq)
 

@@ -14,7 +14,6 @@ from ..phases import Phase
 from ..text import ANSWER_MAX, NAME_MAX, optional_text, required_text
 from .facilitation import accepting_answers
 from .lookup import participant as find_participant
-from .lookup import workshop_by_id
 from .transactions import writes
 
 ANSWERS_PER_QUESTION = 20
@@ -24,11 +23,16 @@ CLIENT_KEY_MAX = 64
 @writes
 def join(workshop_id: int, name: str | None) -> Participant:
     """Add a participant to the workshop; no name means anonymous."""
-    workshop = workshop_by_id(workshop_id)
-    if workshop.phase == Phase.ENDED:
+    # Only the phase decides, read under the write lock; the rest of the row is not needed.
+    phase = db.session.execute(
+        db.select(Workshop.phase).where(Workshop.id == workshop_id)
+    ).scalar_one_or_none()
+    if phase is None:
+        raise NotFound("That workshop does not exist.")
+    if phase == Phase.ENDED:
         raise Closed("This workshop has ended.", code="workshop_ended")
     person = Participant(
-        workshop_id=workshop.id, name=optional_text(name, label="Your name", limit=NAME_MAX)
+        workshop_id=workshop_id, name=optional_text(name, label="Your name", limit=NAME_MAX)
     )
     db.session.add(person)
     db.session.commit()
