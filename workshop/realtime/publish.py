@@ -80,6 +80,24 @@ def _on_screen(workshop: Workshop, question_id: int) -> bool:
     )
 
 
+def _answer_on_screen(workshop: Workshop, answer: Answer) -> bool:
+    """Return whether the answer's question is showing on the projector now.
+
+    On SQLite the write that stored the answer held the database's only write
+    lock (BEGIN IMMEDIATE, across processes too), and everything it read was read
+    under that lock or after its commit: no reveal can have slipped in between,
+    so what is in memory is the truth and needs no query. Elsewhere, ask again.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return _on_screen(workshop, answer.question_id)
+    question = answer.question
+    return (
+        question.revealed
+        and workshop.phase == Phase.QUESTIONS.value
+        and workshop.position == question.position
+    )
+
+
 def _removed(answer: Answer | RemovedAnswer) -> dict[str, int]:
     return {"id": answer.id, "question_id": answer.question_id}
 
@@ -88,7 +106,7 @@ def publish_answer(workshop: Workshop, answer: Answer, *, skip_sid: str | None =
     """Send a new, edited or (un)hidden answer to the console and, if shown, the screen."""
     console, screen = _rooms(workshop)
     socketio.emit("answer", {"answer": answer_view(answer), "seq": workshop.seq}, to=console)
-    if _on_screen(workshop, answer.question_id):
+    if _answer_on_screen(workshop, answer):
         if answer.hidden:
             socketio.emit("answer_removed", _removed(answer), to=screen)
         else:
