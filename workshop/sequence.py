@@ -38,7 +38,6 @@ def _bump_statement(**columns: Any) -> Any:
         .where(Workshop.id.in_(bindparam("ids", expanding=True)))
         .values(**columns)
         .returning(Workshop.id, Workshop.seq, Workshop.phone_seq)
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -74,7 +73,8 @@ def _bump(session: Session, _context: Any, _instances: Any) -> None:
     bumped: list[Any] = []
     for ids, statement in ((everyone, _BUMP_EVERYONE), (room - everyone, _BUMP_ROOM)):
         if ids:
-            bumped.extend(session.execute(statement, {"ids": list(ids)}).all())
+            # Core, not the ORM's bulk UPDATE: the loaded workshops are set below.
+            bumped.extend(session.connection().execute(statement, {"ids": list(ids)}).all())
     # Loaded workshops take the new numbers as read, without another query.
     numbers = {workshop_id: (seq, phone_seq) for workshop_id, seq, phone_seq in bumped}
     # (Found by identity key: reading .id of an expired workshop would reload it.)

@@ -16,7 +16,7 @@ log = logging.getLogger("workshop")
 
 # Young objects are collected after this many allocations (CPython's default: 700).
 # A join storm allocates in bursts; collecting less often costs little memory.
-GC_YOUNG_THRESHOLD = 20_000
+GC_YOUNG_THRESHOLD = 5_000
 
 
 def settle_garbage_collector() -> None:

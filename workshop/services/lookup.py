@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..codes import normalise_join_code
@@ -44,6 +45,17 @@ def workshop_by_screen_token(token: str) -> Workshop:
     return workshop
 
 
+# Built once (every answer runs it). The workshop comes in the same query: every
+# write by a phone needs its pointer.
+_LOCKED_PARTICIPANT = (
+    select(Participant)
+    .where(Participant.id == bindparam("id"))
+    .options(joinedload(Participant.workshop, innerjoin=True))
+    .with_for_update(of=Participant)
+    .execution_options(populate_existing=True)
+)
+
+
 def participant(workshop_id: int, participant_id: int, *, lock: bool = False) -> Participant:
     """Return the participant of that workshop, or raise NotFound.
 
@@ -51,14 +63,7 @@ def participant(workshop_id: int, participant_id: int, *, lock: bool = False) ->
     PostgreSQL), so one participant's writes are decided one at a time.
     """
     if lock:
-        # The workshop comes in the same query: every write by a phone needs its pointer.
-        found = db.session.execute(
-            db.select(Participant)
-            .filter_by(id=participant_id)
-            .options(joinedload(Participant.workshop, innerjoin=True))
-            .with_for_update(of=Participant)
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
+        found = db.session.execute(_LOCKED_PARTICIPANT, {"id": participant_id}).scalar_one_or_none()
     else:
         found = db.session.get(
             Participant, participant_id, options=[joinedload(Participant.workshop)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Closed, LimitReached, NotFound, ValidationError
@@ -56,9 +56,19 @@ def _own_answer(person: Participant, answer_id: int) -> Answer:
     return answer
 
 
+# The two queries every answer runs, built once.
+_BY_CLIENT_KEY = select(Answer).where(
+    Answer.participant_id == bindparam("participant_id"), Answer.client_key == bindparam("key")
+)
+_COUNT_MINE = select(func.count(Answer.id)).where(
+    Answer.participant_id == bindparam("participant_id"),
+    Answer.question_id == bindparam("question_id"),
+)
+
+
 def _existing(person: Participant, client_key: str) -> Answer | None:
     return db.session.execute(
-        db.select(Answer).filter_by(participant_id=person.id, client_key=client_key)
+        _BY_CLIENT_KEY, {"participant_id": person.id, "key": client_key}
     ).scalar_one_or_none()
 
 
@@ -85,9 +95,7 @@ def submit_answer(
     text = required_text(text, label="Your answer", limit=ANSWER_MAX, multiline=True)
     question = _open_question(person.workshop, question_id)
     count = db.session.execute(
-        db.select(func.count(Answer.id)).filter_by(
-            participant_id=person.id, question_id=question.id
-        )
+        _COUNT_MINE, {"participant_id": person.id, "question_id": question.id}
     ).scalar_one()
     if count >= ANSWERS_PER_QUESTION:
         raise LimitReached(f"You can send up to {ANSWERS_PER_QUESTION} answers per question.")
