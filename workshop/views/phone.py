@@ -46,7 +46,7 @@ def join(code: str) -> str | Response | tuple[str, int]:
     if workshop.phase == Phase.ENDED:
         return render_template("phone/ended.html", workshop=workshop), 410
     form = JoinForm()
-    code = workshop.join_code  # read now: the join's write transaction expires the workshop
+    join_code = workshop.join_code  # read now: joining's write transaction expires the workshop
     if form.validate_on_submit():
         name = None if form.anonymous.data else form.name.data
         try:
@@ -57,7 +57,7 @@ def join(code: str) -> str | Response | tuple[str, int]:
             form.name.errors = [*form.name.errors, invalid.message]
         else:
             access.remember_participant(person.workshop_id, person.id)
-            return redirect(url_for("phone.live", code=code))
+            return redirect(url_for("phone.live", code=join_code))
     return render_template("phone/join.html", workshop=workshop, form=form, name_max=NAME_MAX)
 
 
