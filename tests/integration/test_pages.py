@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -100,9 +102,18 @@ def test_the_phone_page_needs_a_join_first_then_shows_the_person(room: Room) -> 
 
 def test_a_name_that_is_too_long_is_refused_on_the_join_page(room: Room) -> None:
     client = room.app.test_client()
-    response = post_form(client, f"/j/{room.code}", {"name": "n" * 41, "submit": "Join"})
+    typed = "<b>" + "n" * 38
+    response = post_form(client, f"/j/{room.code}", {"name": typed, "submit": "Join"})
     assert response.status_code == 200
     assert client.get(f"/j/{room.code}/live").status_code == 302
+    # The phone sees why, next to the field, and what it typed is kept, as text.
+    html = response.get_data(as_text=True)
+    field = re.search(r'<input[^>]* id="name"[^>]*>', html)
+    assert field, html
+    assert 'aria-invalid="true"' in field[0]
+    assert 'aria-describedby="name-help name-error"' in field[0]
+    assert 'value="&lt;b&gt;' + "n" * 38 + '"' in field[0]
+    assert re.search(r'<p class="field-error" id="name-error" role="alert">[^<]*40', html)
 
 
 def test_an_ended_workshop_says_so_to_a_new_phone(room: Room) -> None:

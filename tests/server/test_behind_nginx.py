@@ -30,7 +30,6 @@ from tests.server.live_server import (
     running_server,
     signed_up_facilitator,
 )
-from tests.server.test_scale_out import shared_services  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +91,7 @@ def running_nginx(folder: Path, site: str, port: int) -> Iterator[str]:
 @pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx-light)")
 def test_the_documented_nginx_config_serves_a_workshop(
     tmp_path: Path,
-    shared_services: None,  # noqa: F811  (Redis and PostgreSQL, or a skip saying why)
+    shared_services: None,  # Redis and PostgreSQL, or a skip saying why
 ) -> None:
     for name in ("one", "two", "nginx"):
         (tmp_path / name).mkdir()

@@ -43,30 +43,22 @@ def pins(workshop_id: int) -> dict[str, list[Answer]]:
     return pinned
 
 
-def tallies(workshop_id: int) -> dict[str, dict[str, int]]:
-    """Return {field: {"agree": n, "concern": n}} for every field with reactions."""
+def tallies(workshop_id: int, only: str | None = None) -> dict[str, dict[str, int]]:
+    """Return {field: {"agree": n, "concern": n}} for every field with reactions (or `only` one)."""
     counted: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(rules.REACTIONS, 0))
-    rows = db.session.execute(
-        db.select(Reaction.field, Reaction.kind, func.count(Reaction.id))
-        .where(Reaction.workshop_id == workshop_id)
-        .group_by(Reaction.field, Reaction.kind)
+    query = db.select(Reaction.field, Reaction.kind, func.count(Reaction.id)).where(
+        Reaction.workshop_id == workshop_id
     )
-    for field, kind, count in rows:
+    if only is not None:
+        # One field's rows: a room reacting at once would otherwise count the whole canvas.
+        query = query.where(Reaction.field == only)
+    for field, kind, count in db.session.execute(query.group_by(Reaction.field, Reaction.kind)):
         counted[field][kind] = count
     return dict(counted)
 
 
 def tally(workshop_id: int, field: str) -> dict[str, int]:
-    """Return one field's {"agree": n, "concern": n}, counting only that field's rows."""
-    counted = dict.fromkeys(rules.REACTIONS, 0)
-    rows = db.session.execute(
-        db.select(Reaction.kind, func.count(Reaction.id))
-        .where(Reaction.workshop_id == workshop_id, Reaction.field == field)
-        .group_by(Reaction.kind)
-    )
-    for kind, count in rows:
-        counted[kind] = count
-    return counted
+    return tallies(workshop_id, only=field).get(field, dict.fromkeys(rules.REACTIONS, 0))
 
 
 def field_document(

@@ -14,12 +14,25 @@ from ..models import Participant, Workshop
 UNKNOWN_CODE = "No workshop is using that code. Check the code on the big screen and try again."
 
 
+NO_WORKSHOP = "That workshop does not exist."
+
+
 def workshop_by_id(workshop_id: int) -> Workshop:
     """Return the workshop, or raise NotFound."""
     workshop = db.session.get(Workshop, workshop_id)
     if workshop is None:
-        raise NotFound("That workshop does not exist.")
+        raise NotFound(NO_WORKSHOP)
     return workshop
+
+
+def workshop_phase(workshop_id: int) -> str:
+    """Return only the workshop's phase (read afresh, not the whole row), or raise NotFound."""
+    phase = db.session.execute(
+        db.select(Workshop.phase).where(Workshop.id == workshop_id)
+    ).scalar_one_or_none()
+    if phase is None:
+        raise NotFound(NO_WORKSHOP)
+    return phase
 
 
 def workshop_by_code(raw_code: str) -> Workshop:

@@ -14,6 +14,7 @@ from ..phases import Phase
 from ..text import ANSWER_MAX, NAME_MAX, optional_text, required_text
 from .facilitation import accepting_answers
 from .lookup import participant as find_participant
+from .lookup import workshop_phase
 from .transactions import writes
 
 ANSWERS_PER_QUESTION = 20
@@ -24,12 +25,7 @@ CLIENT_KEY_MAX = 64
 def join(workshop_id: int, name: str | None) -> Participant:
     """Add a participant to the workshop; no name means anonymous."""
     # Only the phase decides, read under the write lock; the rest of the row is not needed.
-    phase = db.session.execute(
-        db.select(Workshop.phase).where(Workshop.id == workshop_id)
-    ).scalar_one_or_none()
-    if phase is None:
-        raise NotFound("That workshop does not exist.")
-    if phase == Phase.ENDED:
+    if workshop_phase(workshop_id) == Phase.ENDED:
         raise Closed("This workshop has ended.", code="workshop_ended")
     person = Participant(
         workshop_id=workshop_id, name=optional_text(name, label="Your name", limit=NAME_MAX)
