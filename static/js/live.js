@@ -15,6 +15,13 @@ const STATUS_TEXT = {
 
 const DEFAULT_TIMEOUT_MS = 8000;
 const JOIN_RETRY_MS = 3000;
+// Messages sent from different server threads (or processes) can overtake one
+// another: a missing change number gets this long to turn up before a resync.
+const GAP_GRACE_MS = 1500;
+// A snapshot built before a change can arrive after it: the numbered changes of
+// this long ago are kept, to be applied again on top of such a snapshot.
+const RECENT_MS = 15000;
+const RECENT_MAX = 2000;
 
 /** Return the element with this id; fail loudly if a template lost it. */
 export function byId(id) {
@@ -324,13 +331,19 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
   let joinSeq = 0;
   let appliedSeq = 0;
   let retryTimer = null;
-  // The workshop's change number: a jump means a message was missed, so resync.
+  // The workshop's change number: every number up to `lastSeq` is accounted for;
+  // numbers above it that already came are in `ahead`. A hole that stays open for
+  // GAP_GRACE_MS means a message was missed, so resync.
   let lastSeq = null;
+  const ahead = new Set();
+  let gapTimer = null;
   let resyncs = 0;
   // Newest snapshot applied, by the server's clock: an older one never overwrites it.
   let lastSnapshotAt = -Infinity;
   // Events that arrive while a join is in flight are replayed after its snapshot.
   let early = [];
+  // Numbered changes applied lately: [number, event, payload, arrival time].
+  let recent = [];
   const handlers = new Map();
 
   function fresh(state) {
@@ -344,6 +357,33 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
   function dispatch(event, payload) {
     const handler = handlers.get(event);
     if (handler) handler(payload);
+  }
+
+  /** The change number a message reflects: `seq` (counted) or `order` (ordering only). */
+  function numberOf(payload) {
+    if (!payload) return null;
+    if (typeof payload.seq === "number") return payload.seq;
+    return typeof payload.order === "number" ? payload.order : null;
+  }
+
+  /** Apply a change and keep it a while, in case an older snapshot overtakes it. */
+  function apply(event, payload) {
+    dispatch(event, payload);
+    const number = numberOf(payload);
+    if (number === null || event === "state" || payload.covers === true) return;
+    const now = Date.now();
+    recent.push([number, event, payload, now]);
+    if (recent.length > RECENT_MAX || now - recent[0][3] > RECENT_MS) {
+      recent = recent.slice(-RECENT_MAX).filter((entry) => now - entry[3] <= RECENT_MS);
+    }
+  }
+
+  /** A snapshot of change `seq` was just applied: changes after it, applied before it
+   *  arrived, are applied again on top, oldest first (handlers keep the newest). */
+  function reapplySince(seq) {
+    if (typeof seq !== "number") return;
+    const later = recent.filter((entry) => entry[0] > seq).sort((a, b) => a[0] - b[0]);
+    for (const [, event, payload] of later) dispatch(event, payload);
   }
 
   function setStatus(next) {
@@ -399,16 +439,17 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
       appliedSeq = seq;
       if (ack.state && ack.state.workshop) {
         clock.sync(ack.state.workshop.server_time);
-        lastSeq = Math.max(lastSeq ?? 0, ack.state.workshop.seq ?? 0);
+        accountFor(ack.state.workshop.seq ?? 0);
       }
       joined = true;
       setStatus("connected");
       // A `state` newer than this snapshot may already have arrived; it wins.
       ack.stale = ack.state ? !fresh(ack.state) : false;
       if (onJoined) onJoined(ack);
+      if (ack.state && ack.state.workshop) reapplySince(ack.state.workshop.seq);
       const replay = early;
       early = [];
-      for (const [event, payload] of replay) dispatch(event, payload);
+      for (const [event, payload] of replay) apply(event, payload);
       return;
     }
     if (ack.error.code === "timeout" || ack.error.code === "server_error") {
@@ -421,19 +462,43 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     if (onJoinFailed) onJoinFailed(ack.error);
   }
 
-  /** Follow the change numbers; a gap means something was missed: take a snapshot.
-   *  A whole `state`, and a message that `covers` (coalesced live numbers), account
-   *  for every change up to their own number: they are never a gap. */
+  /** Everything up to `seq` is accounted for (a snapshot, a `state`, a `covers`). */
+  function accountFor(seq) {
+    lastSeq = Math.max(lastSeq ?? 0, seq);
+    advance();
+  }
+
+  /** Move `lastSeq` over the numbers that came early; keep a timer while a hole stays. */
+  function advance() {
+    for (const seen of ahead) if (seen <= lastSeq) ahead.delete(seen);
+    while (ahead.delete(lastSeq + 1)) lastSeq += 1;
+    if (ahead.size === 0) {
+      clearTimeout(gapTimer);
+      gapTimer = null;
+    } else if (gapTimer === null) {
+      gapTimer = setTimeout(gapStayed, GAP_GRACE_MS);
+    }
+  }
+
+  function gapStayed() {
+    gapTimer = null;
+    if (ahead.size === 0 || !joined) return;
+    resyncs += 1;
+    document.body.dataset.resyncs = String(resyncs);
+    join();
+  }
+
+  /** Follow the change numbers; a hole that does not fill in time means a missed
+   *  message: take a snapshot. A whole `state`, and a message that `covers`
+   *  (coalesced live numbers), account for every change up to their own number. */
   function noteSeq(event, payload) {
     const seq = payload && (typeof payload.seq === "number" ? payload.seq : payload.workshop?.seq);
     if (typeof seq !== "number" || !joined || lastSeq === null) return;
-    const whole = event === "state" || payload.covers === true;
-    if (seq > lastSeq + 1 && !whole) {
-      resyncs += 1;
-      document.body.dataset.resyncs = String(resyncs);
-      join();
+    if (event === "state" || payload.covers === true) accountFor(seq);
+    else if (seq > lastSeq) {
+      ahead.add(seq);
+      advance();
     }
-    lastSeq = Math.max(lastSeq, seq);
   }
 
   socket.on("connect", () => {
@@ -491,6 +556,7 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
           if (!fresh(state)) return;
           clock.sync(state.workshop.server_time);
           handler(state);
+          reapplySince(state.workshop.seq);
         });
       } else {
         handlers.set(event, handler);
@@ -500,13 +566,12 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
           early.push([event, payload]);
           return;
         }
-        dispatch(event, payload);
+        apply(event, payload);
         noteSeq(event, payload);
       });
     },
     request,
     isJoined: () => joined && socket.connected,
-    resync: join,
   };
 }
 

@@ -107,10 +107,14 @@ def publish_answer(workshop: Workshop, answer: Answer, *, skip_sid: str | None =
     console, screen = _rooms(workshop)
     socketio.emit("answer", {"answer": answer_view(answer), "seq": workshop.seq}, to=console)
     if _answer_on_screen(workshop, answer):
+        # The projector sees only revealed answers, so its messages carry their change
+        # number as `order`: to be put in order against a slower snapshot, never counted.
+        order = workshop.seq
         if answer.hidden:
-            socketio.emit("answer_removed", _removed(answer), to=screen)
+            socketio.emit("answer_removed", {**_removed(answer), "order": order}, to=screen)
         else:
-            socketio.emit("answer", {"answer": answer_view(answer, with_author=False)}, to=screen)
+            shown = answer_view(answer, with_author=False)
+            socketio.emit("answer", {"answer": shown, "order": order}, to=screen)
     live_updates.mark(workshop.id, COUNTS)
     # The author's other tabs and devices stay in step with the one that sent it.
     socketio.emit(
@@ -128,7 +132,7 @@ def publish_answer_removed(
     console, screen = _rooms(workshop)
     socketio.emit("answer_removed", {**_removed(answer), "seq": workshop.seq}, to=console)
     if _on_screen(workshop, answer.question_id):
-        socketio.emit("answer_removed", _removed(answer), to=screen)
+        socketio.emit("answer_removed", {**_removed(answer), "order": workshop.seq}, to=screen)
     live_updates.mark(workshop.id, COUNTS)
     socketio.emit(
         "my_answer_removed",
