@@ -23,6 +23,11 @@ const GAP_GRACE_MS = 1500;
 const RECENT_MS = 15000;
 const RECENT_MAX = 2000;
 
+/** Resolve after `ms` milliseconds. */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** Return the element with this id; fail loudly if a template lost it. */
 export function byId(id) {
   const found = document.getElementById(id);
@@ -342,6 +347,8 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
   let lastSnapshotAt = -Infinity;
   // Events that arrive while a join is in flight are replayed after its snapshot.
   let early = [];
+  // Callers waiting for the next successful join (whenJoined).
+  let waiting = [];
   // Numbered changes applied lately: [number, event, payload, arrival time].
   let recent = [];
   const handlers = new Map();
@@ -406,6 +413,7 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
       on() {},
       request: async () => OFFLINE(),
       isJoined: () => false,
+      whenJoined: async () => false,
       resync() {},
     };
   }
@@ -446,6 +454,9 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
       // A `state` newer than this snapshot may already have arrived; it wins.
       ack.stale = ack.state ? !fresh(ack.state) : false;
       if (onJoined) onJoined(ack);
+      const waiters = waiting;
+      waiting = [];
+      for (const wake of waiters) wake(true);
       if (ack.state && ack.state.workshop) reapplySince(ack.state.workshop.seq);
       const replay = early;
       early = [];
@@ -572,6 +583,20 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     },
     request,
     isJoined: () => joined && socket.connected,
+    /** Resolve true once joined (at once if joined now), or false after `ms`. */
+    whenJoined(ms) {
+      if (joined && socket.connected) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const wake = (ok) => {
+          clearTimeout(timer);
+          waiting = waiting.filter((w) => w !== wake);
+          resolve(ok);
+        };
+        const timer = setTimeout(() => wake(false), ms);
+        waiting.push(wake);
+      });
+    },
+    resync: join,
   };
 }
 

@@ -22,6 +22,7 @@ import {
   setText,
   shortDateTime,
   showError,
+  sleep,
 } from "./live.js";
 
 const SAVE_DELAY_MS = 800;
@@ -29,6 +30,8 @@ const STATEMENT_MAX = 2000;
 const VALUE_MAX = 80;
 const VALUES_MAX = 12;
 const RETRIES = 3;
+// How long a change to a list of values waits for a dropped connection to come back.
+const RECONNECT_WAIT_MS = 60000;
 
 const PURPOSES = [
   ["viability", "Viability", "We cannot get there without partners."],
@@ -616,11 +619,31 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     return items.filter((i) => i !== op.item);
   }
 
-  /** Run one change to a list; on a stale version it is applied again to the newer list. */
-  function runValues(op) {
+  /** Wait before sending a list change again after a failure that may pass; false: give up. */
+  async function mayRetry(ack, onWait) {
+    const code = ack.error.code;
+    if (code === "offline" || code === "timeout") {
+      // A blip in the venue's Wi-Fi: the change waits for the connection (it is
+      // safe to send twice: the list's version guards it, and adding is idempotent).
+      if (onWait) onWait();
+      if (code === "timeout") await sleep(1000);
+      return live.whenJoined(RECONNECT_WAIT_MS);
+    }
+    if (code === "rate_limited" || code === "server_error") {
+      await sleep(code === "rate_limited" ? 3000 : 1000);
+      return true;
+    }
+    return false;
+  }
+
+  /** Run one change to a list; on a stale version it is applied again to the newer list,
+   *  and a dropped connection or a passing failure has it sent again. */
+  function runValues(op, { onWait } = {}) {
     const vz = fields.get("values").values;
     const run = async () => {
-      for (let attempt = 0; attempt <= RETRIES; attempt += 1) {
+      let stale = 0;
+      let failed = 0;
+      for (;;) {
         const current = (vz.base.values && vz.base.values[op.facet]) || [];
         const items = applyOp(current, op);
         const ack = await live.request("canvas:values", { facet: op.facet, items, version: vz.base.version });
@@ -631,11 +654,15 @@ export function createSynthesis({ live, model, requestRender, ui }) {
         if (ack.error.code === "stale" && ack.error.details && ack.error.details.field) {
           // Their change stays; ours is applied on top of it.
           receive(ack.error.details.field, { quiet: true });
+          stale += 1;
+          if (stale > RETRIES) {
+            return { ok: false, error: { code: "stale", message: "The list kept changing. Try again." } };
+          }
           continue;
         }
-        return ack;
+        failed += 1;
+        if (failed > RETRIES || !(await mayRetry(ack, onWait))) return ack;
       }
-      return { ok: false, error: { code: "stale", message: "The list kept changing. Try again." } };
     };
     const result = vz.queue.then(run);
     vz.queue = result.catch(() => null);
@@ -659,7 +686,9 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       return;
     }
     input.value = "";
-    const ack = await runValues({ type: "add", facet, item });
+    const waitNote = () => showError(error, `Not connected: ${item} is added once the connection is back.`);
+    const ack = await runValues({ type: "add", facet, item }, { onWait: waitNote });
+    clearError(error);
     if (ack.ok) {
       announce(`Added ${item} to ${label}.`);
     } else {
@@ -676,7 +705,9 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const index = buttons.indexOf(button);
     const hadFocus = document.activeElement === button;
     button.disabled = true;
-    const ack = await runValues({ type: "remove", facet, item });
+    const waitNote = () => showError(error, `Not connected: ${item} is removed once the connection is back.`);
+    const ack = await runValues({ type: "remove", facet, item }, { onWait: waitNote });
+    clearError(error);
     button.disabled = false;
     if (!ack.ok) {
       showError(error, `Not saved: ${ack.error.message}`);

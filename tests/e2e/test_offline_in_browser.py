@@ -73,3 +73,50 @@ def test_an_answer_sent_while_offline_arrives_once_the_phone_is_back(
         phone.context.close()
     finally:
         server.stop()
+
+
+def test_a_value_added_while_the_console_is_offline_lands_once_it_is_back(
+    browser, tmp_path: Path, database_url
+) -> None:
+    from playwright.sync_api import expect
+
+    server = Server(tmp_path, database_url(tmp_path))
+    server.start()
+    try:
+        facilitator, workshop_id, _ = fresh_workshop(server.url, "Bad Wi-Fi")
+        remote = live_console(server.url, facilitator, workshop_id)
+        assert remote.send("workshop:start")["ok"]
+        assert remote.send("workshop:synthesis")["ok"]
+        remote.close()
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        context.add_cookies(
+            [{"name": c.name, "value": c.value, "url": server.url} for c in facilitator.cookies]
+        )
+        console = context.new_page()
+        # Only script errors: the refused connections while the server is down are logged too.
+        errors: list[str] = []
+        console.on("pageerror", lambda error: errors.append(str(error)))
+        console.goto(f"{server.url}/workshops/{workshop_id}/console")
+        status = console.locator("#connection-status")
+        expect(status).to_have_attribute("data-state", "connected")
+        ours = console.locator("[data-facet=ours]")
+
+        server.kill()
+        expect(status).not_to_have_attribute("data-state", "connected")
+        box = console.get_by_label("Add to Our values")
+        box.fill("Honesty")
+        box.press("Enter")
+        # Said in words under the list; the text is not lost, and not yet saved.
+        expect(ours.locator(".control-error")).to_contain_text("added once the connection is back")
+        expect(ours.locator(".value-text")).to_have_count(0)
+
+        server.start()
+        expect(status).to_have_attribute("data-state", "connected", timeout=20_000)
+        expect(ours.locator(".value-text")).to_have_text(["Honesty"], timeout=20_000)
+        expect(ours.locator(".control-error")).to_be_hidden()
+        console.reload()  # the server has it, once
+        expect(console.locator("[data-facet=ours] .value-text")).to_have_text(["Honesty"])
+        context.close()
+        assert errors == []
+    finally:
+        server.stop()
