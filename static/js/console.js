@@ -149,6 +149,12 @@ const countdown = createCountdown(live.clock, {
 
 live.on("state", applyState);
 
+// The room moved within the questions: only the pointer, the questions and the counts.
+live.on("moved", (move) => {
+  if (model.workshop && move.seq <= model.workshop.seq) return; // a newer snapshot has it
+  applyState({ ...move, audience: "console" });
+});
+
 synthesis = createSynthesis({
   live,
   model,
@@ -202,10 +208,11 @@ function applyState(state) {
   const before = currentQuestion();
   model.workshop = state.workshop;
   model.questions = state.questions || [];
-  model.participants = new Map((state.participants || []).map((p) => [p.id, p]));
-  model.answers = new Map((state.answers || []).map((a) => [a.id, a]));
+  // A move within the questions (`moved`) carries no people, answers or canvas: they stay.
+  if (state.participants) model.participants = new Map(state.participants.map((p) => [p.id, p]));
+  if (state.answers) model.answers = new Map(state.answers.map((a) => [a.id, a]));
   model.counts = state.counts || null;
-  model.versions = (state.canvas && state.canvas.versions) || [];
+  if (state.canvas) model.versions = state.canvas.versions || [];
   const after = currentQuestion();
   const wasPhase = initialised && model.phase;
   model.phase = state.workshop.phase;

@@ -88,7 +88,7 @@ def test_an_answer_to_another_workshops_question_is_refused(app, started) -> Non
         other_console = other.console()
         other.phone("Zed")
         other_console.send("workshop:start")
-        other_question = other_console.events("state")[-1]["workshop"]
+        other_question = other_console.events("moved")[-1]["workshop"]
         foreign_id = other_console.send("console:join", {"workshop_id": other.workshop_id})[
             "state"
         ]["questions"][other_question["position"]]["id"]

@@ -44,8 +44,13 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
     [screen_state] = screen.events("state")
     assert screen_state["question"]["prompt"] == question["prompt"]
     assert screen_state["answers"] == []
-    [console_state] = console.events("state")
-    assert console_state["workshop"]["position"] == 0
+    # The console already holds the people and their answers: it is sent only what moved.
+    [console_move] = console.events("moved")
+    assert console_move["workshop"]["position"] == 0
+    assert console_move["questions"][0]["id"] == question["id"]
+    assert console_move["counts"]["question_id"] == question["id"]
+    assert set(console_move) == {"workshop", "questions", "counts", "seq"}
+    assert console.events("state") == []
 
     # Phones answer; each ack carries the saved answer. The console sees answers live,
     # the projector only counts them (answers are hidden until revealed).
@@ -127,8 +132,8 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
     room.drain()
     timer = console.send("timer:start", {"seconds": 90})
     assert timer["ok"]
-    for person in (console, screen, ana):
-        [state] = person.events("state")
+    for person, event in ((console, "moved"), (screen, "state"), (ana, "state")):
+        [state] = person.events(event)
         ends, now = state["workshop"]["timer"]["ends_at"], state["workshop"]["server_time"]
         assert 89_000 <= ends - now <= 90_500
         assert state["workshop"]["timer"]["seconds"] == 90
@@ -276,4 +281,4 @@ def test_every_change_carries_the_next_sequence_number(room: Room) -> None:
     console.send("workshop:next")
     [moved] = phone.events("state")
     assert moved["workshop"]["seq"] == phone_seq + 1, "phones count only what they are sent"
-    assert console.events("state")[-1]["workshop"]["seq"] == seq + 5
+    assert console.events("moved")[-1]["seq"] == seq + 5

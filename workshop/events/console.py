@@ -8,7 +8,7 @@ from .. import access
 from ..models import Workshop
 from ..realtime import rooms
 from ..realtime.connections import Binding, Role, connections
-from ..realtime.publish import publish_answer, publish_state
+from ..realtime.publish import publish_answer, publish_move, publish_state
 from ..realtime.snapshots import console_state
 from ..services import facilitation, synthesis
 from ..services.lookup import workshop_by_id
@@ -29,7 +29,7 @@ def join_console(workshop_id: int) -> Ack:
 
 
 def _moved(workshop: Workshop) -> Ack:
-    publish_state(workshop)
+    publish_move(workshop)
     return ok(phase=workshop.phase, position=workshop.position)
 
 

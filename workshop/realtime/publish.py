@@ -20,6 +20,7 @@ from .connections import Role, connections
 from .snapshots import (
     answer_view,
     answered_current,
+    console_move,
     console_state,
     counts,
     field_view,
@@ -40,6 +41,21 @@ def publish_state(workshop: Workshop) -> None:
     cheapest to build, so the new question reaches the room before the console
     (which carries every answer) is even built.
     """
+    online = _phones_then_projector(workshop)
+    socketio.emit(
+        "state", console_state(workshop, online), to=rooms.audience(workshop.id, Role.FACILITATOR)
+    )
+
+
+def publish_move(workshop: Workshop) -> None:
+    """Send a move within the questions: whole snapshots, but only what moved to the console."""
+    online = _phones_then_projector(workshop)
+    socketio.emit(
+        "moved", console_move(workshop, online), to=rooms.audience(workshop.id, Role.FACILITATOR)
+    )
+
+
+def _phones_then_projector(workshop: Workshop) -> frozenset[int]:
     socketio.emit("state", phone_state(workshop), to=rooms.audience(workshop.id, Role.PHONE))
     # Under gevent and eventlet, let the sockets' writers send it before building the rest.
     socketio.sleep(0)
@@ -47,9 +63,7 @@ def publish_state(workshop: Workshop) -> None:
     socketio.emit(
         "state", screen_state(workshop, online), to=rooms.audience(workshop.id, Role.SCREEN)
     )
-    socketio.emit(
-        "state", console_state(workshop, online), to=rooms.audience(workshop.id, Role.FACILITATOR)
-    )
+    return online
 
 
 def _rooms(workshop: Workshop) -> tuple[str, str]:

@@ -176,6 +176,23 @@ def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
     }
 
 
+def console_move(workshop: Workshop, online: frozenset[int]) -> Payload:
+    """Return what changes on the console when the room moves within the questions.
+
+    Starting, moving between questions, revealing, opening or closing answering
+    and the timer change the pointer, the questions' flags and the counts, never
+    the people or the answers, which the console already holds: a room of 2,000
+    is not sent again on every click.
+    """
+    total = len(workshop.questions)
+    return {
+        "workshop": workshop_view(workshop),
+        "questions": [question_view(q, total) for q in workshop.questions],
+        "counts": counts(workshop, online),
+        "seq": workshop.seq,
+    }
+
+
 def screen_state(workshop: Workshop, online: frozenset[int]) -> Payload:
     """Return what the projector shows: never an author, never a hidden or unrevealed answer."""
     question = workshop.current_question
