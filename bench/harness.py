@@ -11,7 +11,8 @@ temporary folder) and, in the same run, the bare python-socketio reference
 1. a join storm: N phones join at once (product: the join page, its form, then
    the socket; reference: the socket);
 2. the facilitator reveals, and the phones answer at a steady rate;
-3. the facilitator moves to the next question;
+3. the facilitator moves to the next question, NEXT_ROUNDS times (one broadcast
+   is one sample per phone, and a noisy one: the rounds are pooled);
 4. the synthesis: a statement that must reach every phone, then every phone reacts.
 
 With --scale-out it also runs the product on PostgreSQL (its own database,
@@ -55,6 +56,8 @@ from tests.server.live_server import (  # noqa: E402  (the same helpers the test
 
 ANSWER_RATE = 100  # answers per second, across the room
 ANSWER_SECONDS = 8
+NEXT_ROUNDS = 5  # moves to the next question; the method has 8 questions
+NEXT_PAUSE = 0.3  # seconds between one move reaching every phone and the next move
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -173,8 +176,9 @@ async def _phones(job: dict[str, Any], control: Any, results: Any) -> None:
     await asyncio.gather(*tasks)
     results.put(("answered", acks, sent, failed))
 
-    _, next_sent = await asyncio.get_running_loop().run_in_executor(None, control.get)
-    results.put(("next", await _fanout(arrivals, next_sent)))
+    for _ in range(NEXT_ROUNDS):
+        _, next_sent = await asyncio.get_running_loop().run_in_executor(None, control.get)
+        results.put(("next", await _fanout(arrivals, next_sent)))
 
     # Synthesis: the facilitator's statement reaches every phone, then the room reacts.
     _, edit_sent = await asyncio.get_running_loop().run_in_executor(None, control.get)
@@ -428,14 +432,16 @@ def scenario(
                 on_screen[t] - began for t, began in sent.items() if t in on_screen
             ]
 
-            next_sent = time.time()
-            console.call("workshop:next", {})
-            for control in controls:
-                control.put(("next", next_sent))
-            seen = [results.get(timeout=60) for _ in range(workers)]
-            arrivals = [delay for _, delays in seen for delay in delays]
-            figures.next_fanout = arrivals
-            figures.next_missing = n - figures.join_failures - len(arrivals)
+            for _ in range(NEXT_ROUNDS):
+                time.sleep(NEXT_PAUSE)
+                next_sent = time.time()
+                console.call("workshop:next", {})
+                for control in controls:
+                    control.put(("next", next_sent))
+                seen = [results.get(timeout=60) for _ in range(workers)]
+                arrivals = [delay for _, delays in seen for delay in delays]
+                figures.next_fanout.extend(arrivals)
+                figures.next_missing += n - figures.join_failures - len(arrivals)
             cpu_after, wall_after = _cpu(servers), time.time()
             figures.cpu_percent = 100 * (cpu_after - cpu_before) / (wall_after - wall_before)
 
@@ -577,7 +583,8 @@ def report(rows: list[tuple[Figures, Figures]], command: str, answer_seconds: fl
         f"{cpu}, Python {platform.python_version()}. "
         f"Answers: {ANSWER_RATE}/s for {answer_seconds:g} s. Latencies in ms (p50 / p95 / p99); "
         "ratios are p95 product / p95 reference, measured in the same run. Server CPU is "
-        "over the answering and the move to the next question; memory is per phone, above "
+        f"over the answering and the {NEXT_ROUNDS} moves to the next question (pooled in "
+        '"next"); memory is per phone, above '
         "the idle server (summed over the processes).",
         "",
         "| mode | server | N | join storm s (failed) | ack p50/p95/p99 | "
