@@ -79,4 +79,6 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # (seconds); 0 sends each at once, in the caller's thread.
         "LIVE_UPDATE_INTERVAL": float(os.environ.get("WORKSHOP_LIVE_UPDATE_INTERVAL", "0.25")),
         "SQLITE_BUSY_TIMEOUT_MS": 15_000,
+        # Connections each process keeps open to a server database (PostgreSQL); SQLite ignores it.
+        "DATABASE_POOL_SIZE": int(os.environ.get("WORKSHOP_DATABASE_POOL_SIZE", "20")),
     }

@@ -65,6 +65,13 @@ def init_app(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
             "connect_args", {"timeout": timeout_ms / 1000}
         )
+    else:
+        # Under gevent and eventlet hundreds of events are in flight at once; with
+        # SQLAlchemy's default of 5 (+10 overflow) they queue for a connection.
+        size = int(app.config.get("DATABASE_POOL_SIZE", 20))
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("pool_size", size)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("max_overflow", size)
     db.init_app(app)
     with app.app_context():
         engine: Engine = db.engine

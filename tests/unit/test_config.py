@@ -56,3 +56,17 @@ def test_the_app_passes_its_async_mode_to_socketio_explicitly(tmp_path: Path) ->
 def test_wsgi_patches_for_the_same_default_mode_the_app_uses() -> None:
     wsgi = (config.ROOT / "wsgi.py").read_text()
     assert f'os.environ.setdefault("WORKSHOP_ASYNC_MODE", "{config.DEFAULT_ASYNC_MODE}")' in wsgi
+
+
+def test_a_server_database_gets_a_pool_sized_for_many_events_at_once(tmp_path: Path) -> None:
+    from workshop.extensions import db
+
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # never connected to here
+    app = create_app({"INSTANCE_PATH": tmp_path, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (20, 20)
+    app = create_app(
+        {"INSTANCE_PATH": tmp_path, "SQLALCHEMY_DATABASE_URI": url, "DATABASE_POOL_SIZE": 7}
+    )
+    with app.app_context():
+        assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (7, 7)
