@@ -25,11 +25,15 @@ def workshop_by_id(workshop_id: int) -> Workshop:
     return workshop
 
 
+# Built once: every phone's join runs these (the join page, its form, the live page),
+# and building a statement costs more than running it on SQLite.
+_PHASE = select(Workshop.phase).where(Workshop.id == bindparam("id"))
+_BY_CODE = select(Workshop).where(Workshop.join_code == bindparam("code"))
+
+
 def workshop_phase(workshop_id: int) -> str:
     """Return only the workshop's phase (read afresh, not the whole row), or raise NotFound."""
-    phase = db.session.execute(
-        db.select(Workshop.phase).where(Workshop.id == workshop_id)
-    ).scalar_one_or_none()
+    phase = db.session.execute(_PHASE, {"id": workshop_id}).scalar_one_or_none()
     if phase is None:
         raise NotFound(NO_WORKSHOP)
     return phase
@@ -40,9 +44,7 @@ def workshop_by_code(raw_code: str) -> Workshop:
     code = normalise_join_code(raw_code)
     workshop = None
     if code is not None:
-        workshop = db.session.execute(
-            db.select(Workshop).filter_by(join_code=code)
-        ).scalar_one_or_none()
+        workshop = db.session.execute(_BY_CODE, {"code": code}).scalar_one_or_none()
     if workshop is None:
         raise NotFound(UNKNOWN_CODE)
     return workshop
