@@ -8,8 +8,8 @@ For each async mode it starts the product (`python wsgi.py`, SQLite in a
 temporary folder) and, in the same run, the bare python-socketio reference
 (bench/reference_server.py), and plays the same scenario against both:
 
-1. a join storm: N phones join at once (product: the join page, its form, then
-   the socket; reference: the socket);
+1. a join storm: N phones join at once (product: the join page, its form, the
+   live page it redirects to, then the socket; reference: the socket);
 2. the facilitator reveals, and the phones answer at a steady rate;
 3. the facilitator moves to the next question, NEXT_ROUNDS times (one broadcast
    is one sample per phone, and a noisy one: the rounds are pooled);
@@ -83,6 +83,12 @@ async def _join_product(url: str, code: str, workshop_id: int, n: int) -> socket
         form = {"csrf_token": token, "name": f"Phone {n}", "submit": "Join"}
         async with http.post(f"{url}/j/{code}", data=form, allow_redirects=False) as joined:
             assert joined.status == 302, joined.status
+            live_page = joined.headers["Location"]
+        # The phone then loads its live page (its static files are cached, or nginx's).
+        live_url = f"{url}{live_page}" if live_page.startswith("/") else live_page
+        async with http.get(live_url) as page:
+            assert page.status == 200, page.status
+            await page.read()
         cookie = "; ".join(f"{c.key}={c.value}" for c in jar)
     client = socketio.AsyncClient(reconnection=False)
     await client.connect(url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
