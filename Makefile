@@ -29,7 +29,7 @@ test-postgres: $(VENV)/.installed
 
 # The load harness (not part of make test): figures go to docs/performance.md.
 bench: $(VENV)/.installed
-	$(BIN)/python bench/harness.py --n 200 --answer-seconds 4
+	$(BIN)/python bench/harness.py --n 200 --answer-seconds 3
 
 bench-full: $(VENV)/.installed
 	$(BIN)/python bench/harness.py --n 500 1000 2000 --modes gevent --scale-out

@@ -1,6 +1,6 @@
 """Load harness: a real workshop against the real server, N phones, each async mode.
 
-    python bench/harness.py --n 200 --answer-seconds 4                 # make bench
+    python bench/harness.py --n 200 --answer-seconds 3                 # make bench
     python bench/harness.py --n 500 1000 2000 --modes gevent --scale-out   # make bench-full
     python bench/harness.py --n 200 --modes gevent --profile /tmp/prof     # py-spy profile
 
