@@ -695,7 +695,14 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       if (!input.value) input.value = item;
       showError(error, `Not saved: ${ack.error.message}`);
     }
-    input.focus();
+    // Only if focus was lost meanwhile: by now the facilitator may be typing elsewhere.
+    if (focusLost(input)) input.focus();
+  }
+
+  /** Whether focus is nowhere, or still on `node` (its own place), after an awaited change. */
+  function focusLost(node) {
+    const active = document.activeElement;
+    return !active || active === document.body || active === node || !active.isConnected;
   }
 
   async function removeValue(facet, label, item, button) {
@@ -715,6 +722,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       return;
     }
     announce(`Removed ${item} from ${label}.`);
+    if (!focusLost(button)) return; // they moved on while it was being removed
     const left = Array.from(list.querySelectorAll(".value-remove"));
     const next = left[Math.min(index, left.length - 1)];
     (next || fields.get("values").values.lists.get(facet).input).focus();
