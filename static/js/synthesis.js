@@ -1046,7 +1046,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const targetAnswer = model.answers.get(ack.into_id);
     if (target) {
       target.parts.merged.open = true;
-      target.querySelector("summary").focus();
+      if (focusLost(button)) target.querySelector("summary").focus();
     }
     announce(`Merged into ${targetAnswer ? quote(targetAnswer.text) : "the other answer"}.`);
   }
@@ -1065,7 +1065,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     if (answer) model.answers.set(answerId, { ...answer, merged_into: null });
     requestRender(true);
     const back = answerNodes.get(answerId);
-    if (back) back.parts.pin.focus();
+    if (back && focusLost(button)) back.parts.pin.focus();
     announce("Split out again.");
   }
 
