@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
     else:
         # Under gevent and eventlet hundreds of events are in flight at once; with
         # SQLAlchemy's default of 5 (+10 overflow) they queue for a connection.
-        size = int(app.config.get("DATABASE_POOL_SIZE", 20))
+        size = int(app.config["DATABASE_POOL_SIZE"])
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("pool_size", size)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("max_overflow", size)

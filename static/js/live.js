@@ -120,9 +120,15 @@ export function reconcile(container, nodes) {
  * nothing else took it since.
  */
 export function restoreFocus(button, hadFocus) {
-  const active = document.activeElement;
   if (!hadFocus || !button.isConnected || button.disabled || button.hidden) return;
-  if (!active || active === document.body || active === button) button.focus();
+  if (focusFree(button)) button.focus();
+}
+
+/** After an awaited change: whether focus is nowhere (the page, a removed node) or
+ *  still on `node`, so moving it cannot pull the user back from where they went. */
+export function focusFree(node) {
+  const active = document.activeElement;
+  return !active || active === document.body || active === node || !active.isConnected;
 }
 
 /** True when a key press is meant for a text field, not for a page shortcut. */
@@ -350,7 +356,7 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
   // Callers waiting for the next successful join (whenJoined).
   let waiting = [];
   // Numbered changes applied lately: [number, event, payload, arrival time].
-  let recent = [];
+  const recent = [];
   const handlers = new Map();
 
   function fresh(state) {
@@ -380,9 +386,8 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     if (number === null || event === "state" || payload.covers === true) return;
     const now = Date.now();
     recent.push([number, event, payload, now]);
-    if (recent.length > RECENT_MAX || now - recent[0][3] > RECENT_MS) {
-      recent = recent.slice(-RECENT_MAX).filter((entry) => now - entry[3] <= RECENT_MS);
-    }
+    // Kept in arrival order: the old ones are at the front.
+    while (recent.length > RECENT_MAX || now - recent[0][3] > RECENT_MS) recent.shift();
   }
 
   /** A snapshot of change `seq` was just applied: changes after it, applied before it

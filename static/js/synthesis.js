@@ -14,6 +14,7 @@ import {
   createCalmAnnouncer,
   createTally,
   el,
+  focusFree,
   icon,
   listWords,
   plural,
@@ -696,13 +697,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       showError(error, `Not saved: ${ack.error.message}`);
     }
     // Only if focus was lost meanwhile: by now the facilitator may be typing elsewhere.
-    if (focusLost(input)) input.focus();
-  }
-
-  /** Whether focus is nowhere, or still on `node` (its own place), after an awaited change. */
-  function focusLost(node) {
-    const active = document.activeElement;
-    return !active || active === document.body || active === node || !active.isConnected;
+    if (focusFree(input)) input.focus();
   }
 
   async function removeValue(facet, label, item, button) {
@@ -722,7 +717,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       return;
     }
     announce(`Removed ${item} from ${label}.`);
-    if (!focusLost(button)) return; // they moved on while it was being removed
+    if (!focusFree(button)) return; // they moved on while it was being removed
     const left = Array.from(list.querySelectorAll(".value-remove"));
     const next = left[Math.min(index, left.length - 1)];
     (next || fields.get("values").values.lists.get(facet).input).focus();
@@ -1046,7 +1041,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const targetAnswer = model.answers.get(ack.into_id);
     if (target) {
       target.parts.merged.open = true;
-      if (focusLost(button)) target.querySelector("summary").focus();
+      if (focusFree(button)) target.querySelector("summary").focus();
     }
     announce(`Merged into ${targetAnswer ? quote(targetAnswer.text) : "the other answer"}.`);
   }
@@ -1065,7 +1060,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     if (answer) model.answers.set(answerId, { ...answer, merged_into: null });
     requestRender(true);
     const back = answerNodes.get(answerId);
-    if (back && focusLost(button)) back.parts.pin.focus();
+    if (back && focusFree(button)) back.parts.pin.focus();
     announce("Split out again.");
   }
 

@@ -24,6 +24,13 @@ PHONE = {
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 
+STATIC = Path(__file__).resolve().parents[2] / "static"
+# How long live.js waits for a missing change number before it resyncs: read from
+# live.js, so the tests follow the product.
+_GRACE = re.search(r"const GAP_GRACE_MS = (\d+);", (STATIC / "js" / "live.js").read_text())
+assert _GRACE, "live.js no longer declares GAP_GRACE_MS"
+GAP_GRACE_MS = int(_GRACE.group(1))
+
 # Set to 1 to have the whole-workshop test refresh the screenshots in docs/screenshots/.
 DOCS_SCREENSHOTS_ENV = "WORKSHOP_DOCS_SCREENSHOTS"
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -9,15 +9,13 @@ played exactly, every time.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+
+from tests.e2e.pages import GAP_GRACE_MS, STATIC
 
 pytestmark = pytest.mark.browser
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
 ORIGIN = "http://workshop.test"
-GAP_GRACE_MS = 1500  # static/js/live.js
 BLANK_PAGE = "<!doctype html><title>Messages in order</title><body></body>"
 
 # A socket.io client stand-in: the test fires server events and answers joins.

@@ -9,9 +9,8 @@ import pytest
 import requests
 
 from tests.e2e.axe import check_page
+from tests.e2e.pages import GAP_GRACE_MS
 from tests.server.live_server import LiveClient, create_workshop, post_form, signed_up_facilitator
-
-GAP_GRACE_MS = 1500  # static/js/live.js
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
