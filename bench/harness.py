@@ -8,8 +8,8 @@ For each async mode it starts the product (`python wsgi.py`, SQLite in a
 temporary folder) and, in the same run, the bare python-socketio reference
 (bench/reference_server.py), and plays the same scenario against both:
 
-1. a join storm: N phones join at once (product: the join page, its form, the
-   live page it redirects to, then the socket; reference: the socket);
+1. a join storm: N phones join at once (product: the join page, then the
+   socket, joining with a name over it; reference: the socket);
 2. the facilitator reveals, and the phones answer at a steady rate;
 3. the facilitator moves to the next question, NEXT_ROUNDS times (one broadcast
    is one sample per phone, and a noisy one: the rounds are pooled);
@@ -50,7 +50,6 @@ sys.path.insert(0, str(ROOT))
 
 from tests.server.live_server import (  # noqa: E402  (the same helpers the tests use)
     create_workshop,
-    csrf_token,
     free_port,
     signed_up_facilitator,
 )
@@ -73,26 +72,23 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def _join_product(url: str, code: str, workshop_id: int, n: int) -> socketio.AsyncClient:
+    """Join as the phone's page does: load it, connect, and join with a name over the socket."""
     import aiohttp
 
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar) as http:
+        # The page's static files are cached after the first phone, or served by nginx.
         async with http.get(f"{url}/j/{code}") as page:
-            html = await page.text()
-        token = csrf_token(html)
-        form = {"csrf_token": token, "name": f"Phone {n}", "submit": "Join"}
-        async with http.post(f"{url}/j/{code}", data=form, allow_redirects=False) as joined:
-            assert joined.status == 302, joined.status
-            live_page = joined.headers["Location"]
-        # The phone then loads its live page (its static files are cached, or nginx's).
-        live_url = f"{url}{live_page}" if live_page.startswith("/") else live_page
-        async with http.get(live_url) as page:
             assert page.status == 200, page.status
             await page.read()
         cookie = "; ".join(f"{c.key}={c.value}" for c in jar)
     client = socketio.AsyncClient(reconnection=False)
     await client.connect(url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
-    ack = await client.call("phone:join", {"workshop_id": workshop_id}, timeout=30)
+    ack = await client.call(
+        "phone:join",
+        {"workshop_id": workshop_id, "name": f"Phone {n}", "join_key": f"bench-{n}"},
+        timeout=30,
+    )
     assert ack["ok"], ack
     client.question_id = ack["state"]["question"]["id"]  # type: ignore[attr-defined]
     return client
@@ -241,6 +237,7 @@ class Figures:
     processes: int = 1
     database: str = "sqlite"
     join_seconds: float = 0.0
+    join_cpu_ms: float = 0.0  # server CPU per joining phone, during the storm
     join_failures: int = 0
     ack: list[float] = field(default_factory=list)
     to_projector: list[float] = field(default_factory=list)
@@ -423,8 +420,15 @@ def scenario(
                 proc.start()
                 procs.append(proc)
 
+            storm_cpu = _cpu(servers)
             joined = [results.get(timeout=300) for _ in range(workers)]
             figures.join_seconds = max(j[3] for j in joined) - start_at
+            figures.join_cpu_ms = 1000 * (_cpu(servers) - storm_cpu) / max(1, n)
+            print(
+                f"{target} {mode} n={n}: join storm {figures.join_seconds:.1f} s, "
+                f"server CPU {figures.join_cpu_ms:.1f} ms per phone",
+                flush=True,
+            )
             figures.join_failures = sum(j[2] for j in joined)
             time.sleep(0.5)  # presence and counts settle
             figures.kb_per_phone = (_rss(servers) - idle_rss) / 1024 / max(1, n)
@@ -576,7 +580,7 @@ def _row(f: Figures, reference: Figures) -> str:
         ratios = "1.00x | 1.00x | "
     return (
         f"| {name} | {f.processes} x {f.database} | {f.n} | "
-        f"{f.join_seconds:.1f} ({f.join_failures}) | "
+        f"{f.join_seconds:.1f} ({f.join_failures}), {f.join_cpu_ms:.1f} | "
         f"{_spread(f.ack)} | {_spread(f.to_projector)} | "
         f"{_spread(f.next_fanout)} ({f.next_missing}) | "
         + ratios
@@ -600,7 +604,8 @@ def report(rows: list[tuple[Figures, Figures]], command: str, answer_seconds: fl
         '"next"); memory is per phone, above '
         "the idle server (summed over the processes).",
         "",
-        "| mode | server | N | join storm s (failed) | ack p50/p95/p99 | "
+        "| mode | server | N | join storm s (failed), server CPU ms per phone | "
+        "ack p50/p95/p99 | "
         "to projector p50/p95/p99 | next → every phone p50/p95/p99 (missed) | "
         "next ÷ reference | ack ÷ reference | statement → every phone p50/p95/p99 | "
         "reaction ack p50/p95/p99 (failed) | final tally right | answers refused | "

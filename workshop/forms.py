@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -115,7 +115,3 @@ class TeamForm(FlaskForm):
         render_kw={"maxlength": TEAM_NAME_MAX},
     )
     submit = SubmitField("Create team")
-
-
-class RejoinForm(FlaskForm):
-    token = HiddenField(validators=[DataRequired(), Length(max=300)])

@@ -167,6 +167,11 @@ class Question(db.Model):
 
 class Participant(db.Model):
     __tablename__ = "participants"
+    __table_args__ = (
+        # A phone that joins over its socket sends a key of its own: a retried join
+        # (the acknowledgement was lost) finds the person it made, never a second one.
+        Index("ux_participants_join_key", "workshop_id", "join_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(
@@ -174,6 +179,7 @@ class Participant(db.Model):
     )
     # None means the person chose to join anonymously.
     name: Mapped[str | None] = mapped_column(String(40))
+    join_key: Mapped[str | None] = mapped_column(String(64))
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     workshop: Mapped[Workshop] = relationship(back_populates="participants")

@@ -59,6 +59,8 @@ class Limits:
     answers: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 10))
     # Every other socket event by one participant or one facilitator.
     events: SlidingWindow = field(default_factory=lambda: SlidingWindow(60, 10))
+    # New participants made over the socket by one client (its session, else its socket).
+    joins: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 60))
     # Wrong join codes from one client (its session), and from one IP as a backstop.
     codes: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 60))
     codes_by_ip: SlidingWindow = field(default_factory=lambda: SlidingWindow(300, 60))
@@ -66,7 +68,7 @@ class Limits:
     login: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 300))
 
     def reset(self) -> None:
-        for window in (self.answers, self.events, self.codes, self.codes_by_ip, self.login):
+        for window in vars(self).values():
             window.reset()
 
 

@@ -328,9 +328,12 @@ const TIMEOUT = () =>
  * Connect to the server and stay joined.
  *
  * joinEvent/joinPayload: the audience's join, sent on every connect, on every
- * reconnect and when the page becomes visible again.
+ * reconnect and when the page becomes visible again. joinPayload may be a
+ * function, asked each time; while it returns null there is nobody to join as
+ * (a phone still on its join form), and the socket just stays connected.
  * onJoined(ack): called with each successful join acknowledgement (a snapshot).
- * onJoinFailed(error): the server refused the join ({code, message}).
+ * onJoinFailed(error): the server refused the join ({code, message}); when the
+ * payload is null afterwards, the page took it back and the socket stays up.
  * onStatus(state): "connecting" | "connected" | "reconnecting" | "offline" | "failed".
  */
 export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, onStatus }) {
@@ -408,10 +411,13 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
   }
 
   if (typeof globalThis.io !== "function") {
-    setStatus("failed");
-    if (onJoinFailed) {
-      onJoinFailed({ code: "client_missing", message: "The live connection could not load. Reload the page." });
-    }
+    // Said once the page's own script has finished setting itself up.
+    setTimeout(() => {
+      setStatus("failed");
+      if (onJoinFailed) {
+        onJoinFailed({ code: "client_missing", message: "The live connection could not load. Reload the page." });
+      }
+    });
     return {
       clock,
       socket: null,
@@ -419,6 +425,7 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
       request: async () => OFFLINE(),
       isJoined: () => false,
       whenJoined: async () => false,
+      join() {},
       resync() {},
     };
   }
@@ -442,11 +449,18 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     return emitWithTimeout(event, payload, timeout);
   }
 
+  const payloadNow = () => (typeof joinPayload === "function" ? joinPayload() : joinPayload);
+
   async function join() {
     if (!socket.connected) return;
     clearTimeout(retryTimer);
+    const payload = payloadNow();
+    if (payload === null) {
+      setStatus("connected");
+      return;
+    }
     const seq = ++joinSeq;
-    const ack = await emitWithTimeout(joinEvent, joinPayload, 10000);
+    const ack = await emitWithTimeout(joinEvent, payload, 10000);
     if (seq < appliedSeq) return;
     if (ack.ok) {
       appliedSeq = seq;
@@ -474,8 +488,8 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
       return;
     }
     joined = false;
-    setStatus("failed");
     if (onJoinFailed) onJoinFailed(ack.error);
+    setStatus(payloadNow() === null ? "connected" : "failed");
   }
 
   /** Everything up to `seq` is accounted for (a snapshot, a `state`, a `covers`). */
@@ -601,6 +615,8 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
         waiting.push(wake);
       });
     },
+    /** Join now (or as soon as the socket connects), with what joinPayload gives. */
+    join,
     resync: join,
   };
 }

@@ -29,16 +29,20 @@ import {
   strokeIcon,
   timerStartWords,
 } from "./live.js";
+import { phoneEntry } from "./phone-join.js";
 
 const body = document.body;
 const workshopId = Number(body.dataset.workshopId);
-const personId = Number(body.dataset.personId);
+// Known from the cookie, or once the join comes back.
+let personId = Number(body.dataset.personId) || null;
 const MAX = Number(body.dataset.answerMax) || 1000;
 const RETRY_MS = 5000;
 // Not worth retrying: the server will give the same answer again.
 const RETRYABLE = new Set(["offline", "timeout", "server_error"]);
 
 const ui = {
+  main: byId("main"),
+  join: byId("phone-join"),
   connecting: byId("phone-connecting"),
   lobby: byId("phone-lobby"),
   question: byId("phone-question"),
@@ -73,11 +77,12 @@ const ui = {
 
 // ------------------------------------------------------------------ storage
 
-const prefix = `workshop:${workshopId}:p${personId}`;
+const prefix = () => `workshop:${workshopId}:p${personId}`;
 
 function load(key, fallback) {
+  if (!personId) return fallback;
   try {
-    const raw = window.localStorage.getItem(`${prefix}:${key}`);
+    const raw = window.localStorage.getItem(`${prefix()}:${key}`);
     return raw === null ? fallback : JSON.parse(raw);
   } catch {
     return fallback;
@@ -85,9 +90,10 @@ function load(key, fallback) {
 }
 
 function store(key, value) {
+  if (!personId) return;
   try {
-    if (value === null) window.localStorage.removeItem(`${prefix}:${key}`);
-    else window.localStorage.setItem(`${prefix}:${key}`, JSON.stringify(value));
+    if (value === null) window.localStorage.removeItem(`${prefix()}:${key}`);
+    else window.localStorage.setItem(`${prefix()}:${key}`, JSON.stringify(value));
   } catch {
     // Private mode or a full disk: the page still works, only without the safety net.
   }
@@ -102,7 +108,7 @@ const model = {
   // OwnAnswer by id, as the server stored them.
   saved: new Map(),
   // Sent or waiting to be sent: {client_key, question_id, text}. Kept until acknowledged.
-  outbox: (load("outbox", []) || []).filter((e) => e && e.client_key && e.question_id && typeof e.text === "string"),
+  outbox: keptOutbox(),
   // Refused for good (e.g. answering closed): shown with the reason until removed.
   refused: new Map(),
   inflight: new Set(),
@@ -113,6 +119,11 @@ const model = {
   reactions: new Map(),
 };
 
+/** The answers this person typed that the server has not acknowledged yet. */
+function keptOutbox() {
+  return (load("outbox", []) || []).filter((e) => e && e.client_key && e.question_id && typeof e.text === "string");
+}
+
 let accepting = false;
 let questionShown = null;
 
@@ -122,20 +133,22 @@ function saveOutbox() {
 
 // ------------------------------------------------------------------ connection
 
-// The signed rejoin token is kept outside the cookie too: a phone whose cookie is
-// cleared (private tabs, strict browsers) still comes back as the same person.
-const rejoinKey = `workshop:${workshopId}:rejoin`;
-const rejoinToken = body.dataset.rejoinToken || "";
-try {
-  if (rejoinToken) window.localStorage.setItem(rejoinKey, rejoinToken);
-} catch {
-  // Storage refused: the cookie alone carries the person.
-}
+const entry = phoneEntry({
+  workshopId,
+  body,
+  canJoinLive: () => Boolean(live.socket),
+  send: () => live.join(),
+});
 
 const live = connectLive({
   joinEvent: "phone:join",
-  joinPayload: { workshop_id: workshopId, token: rejoinToken },
+  joinPayload: () => entry.payload(),
   onJoined(ack) {
+    const fromForm = entry.accepted(ack);
+    if (ack.me.id !== personId) {
+      personId = ack.me.id;
+      model.outbox = keptOutbox();
+    }
     model.me = ack.me;
     model.saved = new Map((ack.answers || []).map((a) => [a.id, a]));
     // Reactions being sent keep what the person just tapped.
@@ -152,11 +165,17 @@ const live = connectLive({
     ui.error.hidden = true;
     if (!ack.stale) applyState(ack.state);
     else render();
+    if (fromForm) {
+      // The form is gone: the person lands at the top of what the page now shows.
+      ui.main.focus();
+      announce(`You have joined as ${ack.me.name}.`);
+    }
     flush();
   },
   onJoinFailed(error) {
+    if (entry.refused(error)) return;
     body.dataset.view = "error";
-    for (const section of [ui.connecting, ui.lobby, ui.question, ui.ended, ui.synthesis]) section.hidden = true;
+    for (const section of [ui.join, ui.connecting, ui.lobby, ui.question, ui.ended, ui.synthesis]) section.hidden = true;
     ui.error.hidden = false;
     setText(ui.errorText, error.message);
   },
@@ -235,6 +254,7 @@ function render() {
   const view = w.phase === "ended" ? "ended" : q ? "question" : w.phase === "synthesis" && model.canvas ? "synthesis" : "lobby";
   const wasView = body.dataset.view;
   body.dataset.view = view;
+  ui.join.hidden = true;
   ui.connecting.hidden = true;
   ui.error.hidden = true;
   ui.lobby.hidden = view !== "lobby";

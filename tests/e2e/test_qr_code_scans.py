@@ -150,7 +150,7 @@ def test_the_qr_codes_on_screen_scan_to_the_join_link(browser, live_url: str, sh
     # A phone that follows the scanned link lands on this workshop's join form.
     phone = new_phone(browser, problems)
     phone.goto(decode(picture)[0])
-    expect(phone.locator("#workshop-title")).to_have_text("Harbour Foods: partnering 2027")
+    expect(phone.locator("#join-title")).to_have_text("Harbour Foods: partnering 2027")
     expect(phone.get_by_role("button", name="Join anonymously")).to_be_visible()
 
     assert problems.errors == []

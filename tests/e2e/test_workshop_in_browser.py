@@ -138,7 +138,7 @@ def test_a_whole_workshop_runs_in_real_browsers(browser, live_url: str, shots: P
         first = n == 0  # Ana's phone is photographed on the way in
         snap = partial(screens.capture, "code", ana=phone) if first else None
         enter_code(phone, live_url, keys, before_continue=snap)
-        expect(phone.locator("#workshop-title")).to_have_text(TITLE)
+        expect(phone.locator("#join-title")).to_have_text(TITLE)
         if first:
             screens.capture("name", ana=phone)
         give_name(phone, name)

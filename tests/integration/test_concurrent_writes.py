@@ -87,3 +87,40 @@ def test_two_consoles_saving_the_same_field_at_once_never_both_win(app: Flask) -
         for thread in threads:
             thread.join(timeout=30)
         assert sorted(outcomes) == ["saved", "stale"], (round_, outcomes)
+
+
+def test_one_join_sent_on_several_connections_at_once_makes_one_person(app: Flask) -> None:
+    from workshop.models import Participant
+
+    with app.app_context():
+        user = accounts.sign_up("fran@example.org", "correct horse battery", "Fran", "Team")
+        workshop = facilitation.create_workshop(
+            "Retries", None, "self-and-world", user.memberships[0].team_id
+        )
+        workshop_id = workshop.id
+
+    for round_ in range(10):
+        start = threading.Barrier(3)
+        made: list[int] = []
+        failures: list[BaseException] = []
+
+        def join(start: threading.Barrier = start, key: str = f"key-{round_}") -> None:
+            with app.app_context():
+                try:
+                    start.wait()
+                    made.append(participation.join(workshop_id, "Ana", key).id)
+                except BaseException as error:  # collected and asserted below
+                    failures.append(error)
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=join) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert failures == []
+        assert len(made) == 3 and len(set(made)) == 1, made
+
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(Participant.id))).scalar_one() == 10

@@ -2,34 +2,53 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import request, session
 from flask_socketio import join_room
 
 from .. import access
+from ..errors import LimitReached, NotFound
+from ..models import Participant
 from ..ratelimit import limits
 from ..realtime import rooms
 from ..realtime.connections import Binding, Role
 from ..realtime.publish import publish_answer, publish_answer_removed, publish_presence
 from ..realtime.snapshots import own_answer_view, phone_snapshot
 from ..services import lookup, participation
-from ..text import ANSWER_MAX
+from ..services.participation import CLIENT_KEY_MAX
+from ..text import ANSWER_MAX, NAME_MAX
 from .dispatch import Ack, bind, handles, ok
-from .schema import Str, ident
+from .schema import Bool, Str, ident
 
 PHONE = Role.PHONE
 # Raw text may carry markup or spaces the cleaner drops; the service applies ANSWER_MAX.
 _RAW_ANSWER = Str(ANSWER_MAX * 4)
 
 
-@handles("phone:join", {"workshop_id": ident(), "token": Str(300, required=False)})
-def join_phone(workshop_id: int, token: str | None) -> Ack:
+@handles(
+    "phone:join",
+    {
+        "workshop_id": ident(),
+        "token": Str(300, required=False),
+        "name": Str(NAME_MAX * 4, required=False),
+        "anonymous": Bool(required=False),
+        "join_key": Str(CLIENT_KEY_MAX, required=False),
+    },
+)
+def join_phone(
+    workshop_id: int,
+    token: str | None,
+    name: str | None,
+    anonymous: bool | None,
+    join_key: str | None,
+) -> Ack:
     """Sent by the phone page on load and reconnect; answers with the phone's snapshot.
 
     The participant comes from the signed rejoin token in the session cookie, or
-    from the copy the phone kept in localStorage when the cookie is gone.
+    from the copy the phone kept in localStorage when the cookie is gone. A phone
+    that is nobody yet joins here with a name (or anonymously) and a `join_key`
+    of its own, and gets its rejoin token back.
     """
-    participant_id = access.participant_id(workshop_id, token)
-    person = lookup.participant(workshop_id, participant_id or 0)
+    person = _participant(workshop_id, token, join_key, None if anonymous else name)
     workshop = person.workshop
     came_online = bind(Binding(workshop.id, PHONE, person.id))
     join_room(rooms.audience(workshop.id, PHONE))
@@ -41,7 +60,29 @@ def join_phone(workshop_id: int, token: str | None) -> Ack:
             a["question_id"] == question["id"] for a in snapshot["answers"]
         )
         publish_presence(workshop, person, {person.id} if answered else set())
-    return ok(**snapshot)
+    return ok(**snapshot, rejoin_token=access.rejoin_token(workshop.id, person.id))
+
+
+def _participant(
+    workshop_id: int, token: str | None, join_key: str | None, name: str | None
+) -> Participant:
+    """Return the participant the cookie or the token names; else, with a join key, a new one."""
+    participant_id = access.participant_id(workshop_id, token)
+    if participant_id is not None or join_key is None:
+        try:
+            return lookup.participant(workshop_id, participant_id or 0)
+        except NotFound:
+            if join_key is None:
+                raise
+    _within_join_limit()
+    return participation.join(workshop_id, name, join_key)
+
+
+def _within_join_limit() -> None:
+    """Count a new participant against this browser (its session), never a shared IP."""
+    who = session.get("client") or request.sid  # type: ignore[attr-defined]
+    if not limits.joins.allow("join", who):
+        raise LimitReached("Too many joins from this phone. Wait a minute.", code="rate_limited")
 
 
 @handles(

@@ -48,7 +48,11 @@ class Str:
 
 @dataclass(frozen=True, slots=True)
 class Bool:
-    def check(self, name: str, value: Any) -> bool:
+    required: bool = True
+
+    def check(self, name: str, value: Any) -> bool | None:
+        if value is None and not self.required:
+            return None
         if not isinstance(value, bool):
             raise ValidationError(f"'{name}' must be true or false.")
         return value

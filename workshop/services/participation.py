@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,18 +23,57 @@ ANSWERS_PER_QUESTION = 20
 CLIENT_KEY_MAX = 64
 
 
+Row = TypeVar("Row", Participant, Answer)
+
+
+def _add_once(row: Row, twin: Callable[[], Row | None]) -> tuple[Row, bool]:
+    """Store `row` and return it with True; if a unique key says its twin is already
+    stored (sent twice at once), return that one with False instead."""
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        stored = twin()
+        if stored is None:
+            raise
+        return stored, False
+    return row, True
+
+
+_BY_JOIN_KEY = select(Participant).where(
+    Participant.workshop_id == bindparam("workshop_id"), Participant.join_key == bindparam("key")
+)
+
+
+def _joined_with(workshop_id: int, join_key: str) -> Participant | None:
+    return db.session.execute(
+        _BY_JOIN_KEY, {"workshop_id": workshop_id, "key": join_key}
+    ).scalar_one_or_none()
+
+
 @writes
-def join(workshop_id: int, name: str | None) -> Participant:
-    """Add a participant to the workshop; no name means anonymous."""
+def join(workshop_id: int, name: str | None, join_key: str | None = None) -> Participant:
+    """Add a participant to the workshop; no name means anonymous.
+
+    A phone joining over its socket sends a `join_key`: the same key again (a
+    join retried after a lost acknowledgement) returns the person it made.
+    """
+    if join_key is not None:
+        if not 0 < len(join_key) <= CLIENT_KEY_MAX:
+            raise ValidationError("The join key must be 1 to 64 characters.")
+        if (known := _joined_with(workshop_id, join_key)) is not None:
+            return known
     # Only the phase decides, read under the write lock; the rest of the row is not needed.
     if workshop_phase(workshop_id) == Phase.ENDED:
         raise Closed("This workshop has ended.", code="workshop_ended")
     person = Participant(
-        workshop_id=workshop_id, name=optional_text(name, label="Your name", limit=NAME_MAX)
+        workshop_id=workshop_id,
+        name=optional_text(name, label="Your name", limit=NAME_MAX),
+        join_key=join_key,
     )
-    db.session.add(person)
-    db.session.commit()
-    return person
+    # The same join may arrive twice at once (PostgreSQL); then the other made the person.
+    return _add_once(person, lambda: _joined_with(workshop_id, join_key) if join_key else None)[0]
 
 
 def _open_question(workshop: Workshop, question_id: int) -> Question:
@@ -104,17 +145,8 @@ def submit_answer(
         client_key=client_key,
     )
     answer.created_at = answer.updated_at = utcnow()
-    db.session.add(answer)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same send arrived twice at once; the other one was stored.
-        db.session.rollback()
-        stored = _existing(person, client_key) if client_key else None
-        if stored is None:
-            raise
-        return stored, False
-    return answer, True
+    # The same send may arrive twice at once; then the other one was stored.
+    return _add_once(answer, lambda: _existing(person, client_key) if client_key else None)
 
 
 @writes

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, url_for
 
 from .. import access
 from ..errors import Closed, DomainError, NotFound
-from ..forms import JoinForm, RejoinForm
+from ..forms import JoinForm
 from ..models import Participant, Workshop
 from ..phases import Phase
 from ..services import lookup, participation
@@ -35,9 +35,26 @@ def _joined_as(workshop_id: int) -> Participant | None:
         return None
 
 
+def _page(workshop: Workshop, person: Participant | None, form: JoinForm, view: str) -> str:
+    """Render the phone's one page: the join form, or the live view for `person`."""
+    return render_template(
+        "phone/live.html",
+        workshop=workshop,
+        person=person,
+        rejoin_token=access.rejoin_token(workshop.id, person.id) if person else None,
+        form=form,
+        name_max=NAME_MAX,
+        view=view,
+    )
+
+
 @bp.route("/<code>", methods=["GET", "POST"])
 def join(code: str) -> str | Response | tuple[str, int]:
-    """Ask for a display name (or none) and join; a phone that joined goes straight in."""
+    """Ask for a display name (or none) and join; a phone that joined goes straight in.
+
+    With JavaScript the page joins over its socket and becomes the live view in
+    place; the form's own post is the way in without it.
+    """
     workshop = _workshop_or_404(code)
     if workshop.join_code != code:  # typed in lower case or with a dash
         return redirect(url_for("phone.join", code=workshop.join_code))
@@ -58,43 +75,18 @@ def join(code: str) -> str | Response | tuple[str, int]:
         else:
             access.remember_participant(person.workshop_id, person.id)
             return redirect(url_for("phone.live", code=join_code))
-    return render_template("phone/join.html", workshop=workshop, form=form, name_max=NAME_MAX)
-
-
-@bp.post("/<code>/rejoin")
-def rejoin(code: str) -> Response:
-    """Come back as the same participant with the token the phone kept in localStorage."""
-    workshop = _workshop_or_404(code)
-    form = RejoinForm(prefix="rejoin")
-    participant_id = (
-        access.read_rejoin_token(form.token.data, workshop.id)
-        if form.validate_on_submit()
-        else None
-    )
-    if participant_id is not None:
-        try:
-            lookup.participant(workshop.id, participant_id)
-        except NotFound:
-            participant_id = None
-    if participant_id is None:
-        return redirect(url_for("phone.join", code=workshop.join_code))
-    access.remember_participant(workshop.id, participant_id)
-    return redirect(url_for("phone.live", code=workshop.join_code))
+    return _page(workshop, None, form, "join")
 
 
 @bp.route("/<code>/live")
-def live(code: str) -> str | Response:
-    """Show the live phone view: lobby, current question, own answers."""
+def live(code: str) -> str:
+    """Show the live phone view: lobby, current question, own answers.
+
+    Without its cookie the page still opens: its script comes back with the
+    token the phone kept, or shows the join form.
+    """
     workshop = _workshop_or_404(code)
-    person = _joined_as(workshop.id)
-    if person is None:
-        return redirect(url_for("phone.join", code=workshop.join_code))
-    return render_template(
-        "phone/live.html",
-        workshop=workshop,
-        person=person,
-        rejoin_token=access.rejoin_token(workshop.id, person.id),
-    )
+    return _page(workshop, _joined_as(workshop.id), JoinForm(), "connecting")
 
 
 @bp.route("/<code>/qr.svg")
