@@ -20,7 +20,8 @@ function keep(key, value) {
     if (value) window.localStorage.setItem(key, value);
     else window.localStorage.removeItem(key);
   } catch {
-    // Private mode or a full disk: the cookie alone carries the person.
+    // Storage refused: this page stays in, but a reload would ask for the name again
+    // (unless the form was posted, which set the cookie).
   }
 }
 
