@@ -86,7 +86,7 @@ async def _join_product(url: str, code: str, workshop_id: int, n: int) -> socket
     await client.connect(url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
     ack = await client.call(
         "phone:join",
-        {"workshop_id": workshop_id, "name": f"Phone {n}", "join_key": f"bench-{n}"},
+        {"workshop_id": workshop_id, "code": code, "name": f"Phone {n}", "join_key": f"bench-{n}"},
         timeout=30,
     )
     assert ack["ok"], ack

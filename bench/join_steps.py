@@ -73,7 +73,7 @@ async def _steps(
     async def join(p: Phone) -> None:
         fields = {"workshop_id": workshop_id}
         if way == "socket":
-            fields.update(name=f"P{p.n}", join_key=f"k{p.n}")
+            fields.update(code=code, name=f"P{p.n}", join_key=f"k{p.n}")
         ack = await p.socket.call("phone:join", fields, timeout=60)
         assert ack["ok"], ack
 

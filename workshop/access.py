@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .errors import NotFound
 from .extensions import db, login_manager
 from .models import Membership, User, Workshop
-from .services import accounts
+from .ratelimit import limits
+from .services import accounts, lookup
 
 _REJOIN = "rejoin"
+TOO_MANY_CODES = "Too many codes tried from this device. Wait a minute, then try again."
 _KEEP = 50
 
 
@@ -105,7 +107,30 @@ def remember_participant(workshop_id: int, participant_id: int) -> str:
     return token
 
 
-def participant_id(workshop_id: int, token: str | None = None) -> int | None:
-    """Return the participant this phone is in the workshop: from its cookie, else `token`."""
+def participant_ids(workshop_id: int, token: str | None = None) -> list[int]:
+    """Return who this phone may be in the workshop: its cookie's participant, then `token`'s."""
     from_cookie = read_rejoin_token(session.get(_REJOIN, {}).get(str(workshop_id)), workshop_id)
-    return from_cookie if from_cookie is not None else read_rejoin_token(token, workshop_id)
+    named = [from_cookie, read_rejoin_token(token, workshop_id)]
+    return list(dict.fromkeys(n for n in named if n is not None))
+
+
+def participant_id(workshop_id: int) -> int | None:
+    """Return the participant this phone's cookie names in the workshop, if any."""
+    return next(iter(participant_ids(workshop_id)), None)
+
+
+def workshop_for_code(raw: str) -> Workshop:
+    """Return the workshop a code names; NotFound reads the same whether it exists or not.
+
+    Wrong codes count against this browser (and, as a backstop, its IP); past
+    the limit, every code is refused for a minute, so codes cannot be guessed.
+    """
+    client, ip = client_id(), request.remote_addr or "?"
+    if limits.codes.full(client) or limits.codes_by_ip.full(ip):
+        raise NotFound(TOO_MANY_CODES, code="rate_limited")
+    try:
+        return lookup.workshop_by_code(raw)
+    except NotFound:
+        limits.codes.allow(client)
+        limits.codes_by_ip.allow(ip)
+        raise

@@ -15,22 +15,32 @@ function kept(key) {
   }
 }
 
+/** Whether this page can keep the rejoin token (a socket join sets no cookie). */
+function canKeep() {
+  try {
+    window.localStorage.setItem("workshop:probe", "1");
+    window.localStorage.removeItem("workshop:probe");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function keep(key, value) {
   try {
     if (value) window.localStorage.setItem(key, value);
     else window.localStorage.removeItem(key);
   } catch {
-    // Storage refused: this page stays in, but a reload would ask for the name again
-    // (unless the form was posted, which set the cookie).
+    // Storage refused: then the form is posted instead (see canKeep), which sets the cookie.
   }
 }
 
 /**
  * The phone's entry: what to join with, and what to do with the answer.
  * `payload()` is null while the person has not sent the form yet; `send()`
- * joins now; `canJoinLive()` says whether the live connection loaded.
+ * joins now; `connected()` says whether the live connection is up.
  */
-export function phoneEntry({ workshopId, body, canJoinLive, send }) {
+export function phoneEntry({ workshopId, body, connected, send }) {
   const section = byId("phone-join");
   const form = byId("join-form");
   const name = byId("name");
@@ -41,6 +51,8 @@ export function phoneEntry({ workshopId, body, canJoinLive, send }) {
   let token = body.dataset.rejoinToken || kept(tokenKey) || "";
   // {name, anonymous, join_key, button, label} while the form's join is on its way.
   let pending = null;
+  // The button pressed last (older browsers give no event.submitter).
+  let pressed = null;
 
   function moveTo(url) {
     if (url && window.location.pathname !== url) window.history.replaceState(null, "", url);
@@ -72,12 +84,20 @@ export function phoneEntry({ workshopId, body, canJoinLive, send }) {
     showForm();
   }
 
+  form.addEventListener("click", (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.type === "submit") pressed = event.target;
+  });
+
   form.addEventListener("submit", (event) => {
-    // Without the live connection, the form posts the ordinary way.
-    if (!canJoinLive()) return;
+    if (pending) {
+      event.preventDefault();
+      return;
+    }
+    // Not connected (yet), or no place to keep the token: the form posts the ordinary way.
+    if (!connected() || !canKeep()) return;
     event.preventDefault();
-    if (pending) return;
-    const button = event.submitter && event.submitter.id === "anonymous" ? event.submitter : byId("submit");
+    const button = event.submitter || pressed || byId("submit");
+    pressed = null;
     const anonymous = button.id === "anonymous";
     clearError(nameError);
     clearError(joinError);
@@ -94,7 +114,7 @@ export function phoneEntry({ workshopId, body, canJoinLive, send }) {
       if (token) return { workshop_id: workshopId, token };
       if (pending) {
         const { name: typed, anonymous, join_key } = pending;
-        return { workshop_id: workshopId, name: typed, anonymous, join_key };
+        return { workshop_id: workshopId, code: body.dataset.joinCode, name: typed, anonymous, join_key };
       }
       return null;
     },
@@ -114,10 +134,11 @@ export function phoneEntry({ workshopId, body, canJoinLive, send }) {
     refused(error) {
       if (pending) {
         const field = error.code === "invalid" || error.code === "too_long";
+        const { button } = pending;
         settle();
         showError(field ? nameError : joinError, error.message);
         if (field) name.setAttribute("aria-invalid", "true");
-        (field ? name : form.querySelector("#submit")).focus();
+        (field ? name : button).focus();
         return true;
       }
       if (error.code === "client_missing") {

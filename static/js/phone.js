@@ -136,7 +136,7 @@ function saveOutbox() {
 const entry = phoneEntry({
   workshopId,
   body,
-  canJoinLive: () => Boolean(live.socket),
+  connected: () => Boolean(live.socket && live.socket.connected),
   send: () => live.join(),
 });
 

@@ -75,3 +75,44 @@ def test_without_the_live_connection_the_form_still_joins(browser, live_url: str
     expect(phone).to_have_url(f"{live_url}/j/{code}/live")
     expect(phone.locator("#phone-error-text")).to_contain_text("could not load")
     context.close()
+
+
+def test_join_anonymously_sends_no_name_even_if_one_was_typed(browser, live_url: str) -> None:
+    from playwright.sync_api import expect
+
+    facilitator, workshop_id, code = fresh_workshop(live_url, "Nameless")
+    context = browser.new_context(**PHONE)
+    phone = context.new_page()
+    phone.goto(f"{live_url}/j/{code}")
+    expect(phone.locator("#connection-status")).to_contain_text("Connected")
+    phone.get_by_label("Your name").fill("Ana")
+    phone.get_by_role("button", name="Join anonymously").click()
+    expect(phone.locator("#me-name")).to_have_text("Anonymous")
+    console = live_console(live_url, facilitator, workshop_id)
+    try:
+        ack = console.send("console:join", {"workshop_id": workshop_id})
+        assert [p["name"] for p in ack["state"]["participants"]] == ["Anonymous"]
+    finally:
+        console.close()
+    context.close()
+
+
+def test_before_the_socket_is_up_the_form_posts_instead(browser, live_url: str) -> None:
+    from playwright.sync_api import expect
+
+    *_, code = fresh_workshop(live_url, "Slow Wi-Fi")
+    context = browser.new_context(**PHONE)
+    # The client script loads, but its connection never opens.
+    context.route(lambda url: "/socket.io/?" in url, lambda route: route.abort())
+    phone = context.new_page()
+    posts: list[str] = []
+    phone.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    phone.goto(f"{live_url}/j/{code}")
+    phone.get_by_label("Your name").fill("Cleo")
+    phone.get_by_role("button", name="Join", exact=True).click()
+    # Not left waiting on a connection: the person is in, through the form's post.
+    expect(phone).to_have_url(f"{live_url}/j/{code}/live")
+    assert posts == [f"{live_url}/j/{code}"]
+    expect(phone.locator("#connecting-name")).to_contain_text("Cleo")
+    assert phone.evaluate("typeof io") == "function"
+    context.close()

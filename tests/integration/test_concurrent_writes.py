@@ -101,14 +101,20 @@ def test_one_join_sent_on_several_connections_at_once_makes_one_person(app: Flas
 
     for round_ in range(10):
         start = threading.Barrier(3)
-        made: list[int] = []
+        made: list[tuple[int, bool]] = []
         failures: list[BaseException] = []
 
-        def join(start: threading.Barrier = start, key: str = f"key-{round_}") -> None:
+        def join(
+            start: threading.Barrier = start,
+            key: str = f"key-{round_}",
+            made: list[tuple[int, bool]] = made,
+            failures: list[BaseException] = failures,
+        ) -> None:
             with app.app_context():
                 try:
                     start.wait()
-                    made.append(participation.join(workshop_id, "Ana", key).id)
+                    person, created = participation.join_once(workshop_id, "Ana", key)
+                    made.append((person.id, created))
                 except BaseException as error:  # collected and asserted below
                     failures.append(error)
                 finally:
@@ -120,7 +126,8 @@ def test_one_join_sent_on_several_connections_at_once_makes_one_person(app: Flas
         for thread in threads:
             thread.join(timeout=60)
         assert failures == []
-        assert len(made) == 3 and len(set(made)) == 1, made
+        assert len(made) == 3 and len({person for person, _ in made}) == 1, made
+        assert sorted(created for _, created in made) == [False, False, True], made
 
     with app.app_context():
         assert db.session.execute(db.select(db.func.count(Participant.id))).scalar_one() == 10

@@ -19,7 +19,9 @@ def phone_socket(room: Room) -> SocketIOTestClient:
 
 
 def join(socket: SocketIOTestClient, room: Room, **fields: Any) -> dict[str, Any]:
-    return socket.emit("phone:join", {"workshop_id": room.workshop_id, **fields}, callback=True)
+    """Send the join the page sends: its workshop and code, and `fields`."""
+    payload = {"workshop_id": room.workshop_id, "code": room.code, **fields}
+    return socket.emit("phone:join", payload, callback=True)
 
 
 def participants(room: Room) -> list[tuple[int, str | None]]:
@@ -59,7 +61,7 @@ def test_the_token_it_gets_back_brings_the_same_person_back(room: Room) -> None:
     first.disconnect()
 
     again = socketio.test_client(room.app)  # a new socket, no cookie: only the token
-    back = join(again, room, token=ack["rejoin_token"])
+    back = join(again, room, token=ack["rejoin_token"], code=None)
     assert back["ok"] and back["me"] == ack["me"]
     assert len(participants(room)) == 1
 
@@ -83,6 +85,46 @@ def test_the_cookie_wins_over_a_join_from_the_form(room: Room) -> None:
     ack = join(socket, room, name="Someone else", join_key="k-2")
     assert ack["me"] == ana.join_ack["me"]
     assert len(participants(room)) == 1
+
+
+def test_a_cookie_naming_someone_gone_gives_way_to_the_kept_token(room: Room) -> None:
+    from workshop.models import Participant as Person
+
+    ana = room.phone("Ana")  # posted the form: her cookie names her
+    ben = join(phone_socket(room), room, name="Ben", join_key="k-ben")
+    with room.app.app_context():
+        db.session.execute(db.delete(Person).where(Person.id == ana.join_ack["me"]["id"]))
+        db.session.commit()
+    # Ana's phone, later joined as Ben over the socket, still carries her cookie.
+    socket = socketio.test_client(room.app, flask_test_client=ana.browser)
+    back = join(socket, room, token=ben["rejoin_token"], code=None)
+    assert back["ok"] and back["me"] == ben["me"]
+
+
+def test_joining_anew_needs_the_code_the_page_and_a_fresh_connection(app: Any, room: Room) -> None:
+    other = Room(app, title="Another room")
+    try:
+        phone = phone_socket(room)
+        for code, says in [
+            (None, "No workshop is using that code"),
+            ("ZZZZZZ", "No workshop is using that code"),
+            (other.code, "No workshop is using that code"),  # a real code, another room
+        ]:
+            ack = join(phone, room, name="Eve", join_key="k-eve", code=code)
+            assert ack["error"]["code"] == "not_found", (code, ack)
+            assert says in ack["error"]["message"]
+        # A socket that never opened the join page has no session to count joins against.
+        bare = join(socketio.test_client(app), room, name="Eve", join_key="k-eve")
+        assert bare["error"]["code"] == "forbidden"
+        assert "join page" in bare["error"]["message"]
+        assert participants(room) == []
+        # One socket is one person: once joined, it cannot make another.
+        assert join(phone, room, name="Ana", join_key="k-ana")["ok"]
+        again = join(phone, room, name="Eve", join_key="k-eve-2")
+        assert again["error"]["code"] == "forbidden", again
+        assert [name for _, name in participants(room)] == ["Ana"]
+    finally:
+        other.close()
 
 
 def test_bad_joins_are_refused_with_a_reason_and_make_nobody(room: Room) -> None:
@@ -126,5 +168,8 @@ def test_one_phone_cannot_make_people_without_end(room: Room) -> None:
         made.append(join(socket, room, name=f"Bot {n}", join_key=f"k{n}"))
     assert [a["ok"] for a in made] == [True] * 10 + [False] * 2
     assert made[-1]["error"]["code"] == "rate_limited"
+    # A retry of a join already made is not a new person and is not refused.
+    retry = socketio.test_client(room.app, flask_test_client=browser)
+    assert join(retry, room, name="Bot 0", join_key="k0")["me"] == made[0]["me"]
     # Others in the same venue (same address, their own cookie) still get in.
     assert join(phone_socket(room), room, name="Ana", join_key="k-ana")["ok"]

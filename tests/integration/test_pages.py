@@ -122,6 +122,9 @@ def test_an_ended_workshop_says_so_to_a_new_phone(room: Room) -> None:
     console.send("workshop:end")
     html = page(room.app.test_client(), f"/j/{room.code}", 410)
     assert "ended" in html.lower()
+    # Its live address too, for a phone that never joined: no form to fill in for nothing.
+    html = page(room.app.test_client(), f"/j/{room.code}/live", 410)
+    assert "ended" in html.lower() and 'id="join-form"' not in html
 
 
 def test_the_qr_code_is_an_svg_of_the_join_link(room: Room) -> None:

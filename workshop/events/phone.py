@@ -6,14 +6,15 @@ from flask import request, session
 from flask_socketio import join_room
 
 from .. import access
-from ..errors import LimitReached, NotFound
+from ..errors import Forbidden, LimitReached, NotFound
 from ..models import Participant
 from ..ratelimit import limits
 from ..realtime import rooms
-from ..realtime.connections import Binding, Role
+from ..realtime.connections import Binding, Role, connections
 from ..realtime.publish import publish_answer, publish_answer_removed, publish_presence
 from ..realtime.snapshots import own_answer_view, phone_snapshot
 from ..services import lookup, participation
+from ..services.lookup import NOT_A_PARTICIPANT, UNKNOWN_CODE
 from ..services.participation import CLIENT_KEY_MAX
 from ..text import ANSWER_MAX, NAME_MAX
 from .dispatch import Ack, bind, handles, ok
@@ -29,6 +30,7 @@ _RAW_ANSWER = Str(ANSWER_MAX * 4)
     {
         "workshop_id": ident(),
         "token": Str(300, required=False),
+        "code": Str(20, required=False),
         "name": Str(NAME_MAX * 4, required=False),
         "anonymous": Bool(required=False),
         "join_key": Str(CLIENT_KEY_MAX, required=False),
@@ -37,6 +39,7 @@ _RAW_ANSWER = Str(ANSWER_MAX * 4)
 def join_phone(
     workshop_id: int,
     token: str | None,
+    code: str | None,
     name: str | None,
     anonymous: bool | None,
     join_key: str | None,
@@ -45,10 +48,15 @@ def join_phone(
 
     The participant comes from the signed rejoin token in the session cookie, or
     from the copy the phone kept in localStorage when the cookie is gone. A phone
-    that is nobody yet joins here with a name (or anonymously) and a `join_key`
-    of its own, and gets its rejoin token back.
+    that is nobody yet joins here from its join page, with the workshop's code,
+    a name (or anonymously) and a `join_key` of its own, and gets its rejoin
+    token back.
     """
-    person = _participant(workshop_id, token, join_key, None if anonymous else name)
+    person = _returning(workshop_id, token)
+    if person is None:
+        if join_key is None:
+            raise NotFound(NOT_A_PARTICIPANT)
+        person = _newcomer(workshop_id, code, None if anonymous else name, join_key)
     workshop = person.workshop
     came_online = bind(Binding(workshop.id, PHONE, person.id))
     join_room(rooms.audience(workshop.id, PHONE))
@@ -63,26 +71,37 @@ def join_phone(
     return ok(**snapshot, rejoin_token=access.rejoin_token(workshop.id, person.id))
 
 
-def _participant(
-    workshop_id: int, token: str | None, join_key: str | None, name: str | None
-) -> Participant:
-    """Return the participant the cookie or the token names; else, with a join key, a new one."""
-    participant_id = access.participant_id(workshop_id, token)
-    if participant_id is not None or join_key is None:
+def _returning(workshop_id: int, token: str | None) -> Participant | None:
+    """Return the participant the cookie names, else the one the kept token names."""
+    for participant_id in access.participant_ids(workshop_id, token):
         try:
-            return lookup.participant(workshop_id, participant_id or 0)
+            return lookup.participant(workshop_id, participant_id)
         except NotFound:
-            if join_key is None:
-                raise
-    _within_join_limit()
-    return participation.join(workshop_id, name, join_key)
+            continue
+    return None
 
 
-def _within_join_limit() -> None:
-    """Count a new participant against this browser (its session), never a shared IP."""
-    who = session.get("client") or request.sid  # type: ignore[attr-defined]
-    if not limits.joins.allow("join", who):
+def _newcomer(workshop_id: int, code: str | None, name: str | None, join_key: str) -> Participant:
+    """Make a new participant, as the join form would: with the code, from its own page.
+
+    The code is checked as on the front door (wrong codes count against the
+    browser); new people are counted against the browser's session, never a
+    shared IP, and one socket stays one person.
+    """
+    client = session.get("client")  # set by the join page, read before the code sets one
+    if client is None:
+        raise Forbidden("Open the workshop's join page to join.")
+    if access.workshop_for_code(code or "").id != workshop_id:
+        raise NotFound(UNKNOWN_CODE)
+    if connections.get(request.sid) is not None:  # type: ignore[attr-defined]
+        raise Forbidden("This connection has joined already; reload the page.")
+    # Past the limit, only a retry of a join already made gets through.
+    if limits.joins.full(client) and participation.joined_with(workshop_id, join_key) is None:
         raise LimitReached("Too many joins from this phone. Wait a minute.", code="rate_limited")
+    person, created = participation.join_once(workshop_id, name, join_key)
+    if created:
+        limits.joins.allow(client)
+    return person
 
 
 @handles(

@@ -71,6 +71,9 @@ _LOCKED_PARTICIPANT = (
 )
 
 
+NOT_A_PARTICIPANT = "You are not part of this workshop. Join it with its code."
+
+
 def participant(workshop_id: int, participant_id: int, *, lock: bool = False) -> Participant:
     """Return the participant of that workshop, or raise NotFound.
 
@@ -84,5 +87,5 @@ def participant(workshop_id: int, participant_id: int, *, lock: bool = False) ->
             Participant, participant_id, options=[joinedload(Participant.workshop)]
         )
     if found is None or found.workshop_id != workshop_id:
-        raise NotFound("You are not part of this workshop. Join it with its code.")
+        raise NotFound(NOT_A_PARTICIPANT)
     return found

@@ -46,15 +46,21 @@ _BY_JOIN_KEY = select(Participant).where(
 )
 
 
-def _joined_with(workshop_id: int, join_key: str) -> Participant | None:
+def joined_with(workshop_id: int, join_key: str) -> Participant | None:
+    """Return the participant a phone made with this join key, if any."""
     return db.session.execute(
         _BY_JOIN_KEY, {"workshop_id": workshop_id, "key": join_key}
     ).scalar_one_or_none()
 
 
+def join(workshop_id: int, name: str | None) -> Participant:
+    """Add a participant to the workshop (the join form's post); no name means anonymous."""
+    return join_once(workshop_id, name, None)[0]
+
+
 @writes
-def join(workshop_id: int, name: str | None, join_key: str | None = None) -> Participant:
-    """Add a participant to the workshop; no name means anonymous.
+def join_once(workshop_id: int, name: str | None, join_key: str | None) -> tuple[Participant, bool]:
+    """Add a participant and return it with whether it is new.
 
     A phone joining over its socket sends a `join_key`: the same key again (a
     join retried after a lost acknowledgement) returns the person it made.
@@ -62,8 +68,8 @@ def join(workshop_id: int, name: str | None, join_key: str | None = None) -> Par
     if join_key is not None:
         if not 0 < len(join_key) <= CLIENT_KEY_MAX:
             raise ValidationError("The join key must be 1 to 64 characters.")
-        if (known := _joined_with(workshop_id, join_key)) is not None:
-            return known
+        if (known := joined_with(workshop_id, join_key)) is not None:
+            return known, False
     # Only the phase decides, read under the write lock; the rest of the row is not needed.
     if workshop_phase(workshop_id) == Phase.ENDED:
         raise Closed("This workshop has ended.", code="workshop_ended")
@@ -73,7 +79,7 @@ def join(workshop_id: int, name: str | None, join_key: str | None = None) -> Par
         join_key=join_key,
     )
     # The same join may arrive twice at once (PostgreSQL); then the other made the person.
-    return _add_once(person, lambda: _joined_with(workshop_id, join_key) if join_key else None)[0]
+    return _add_once(person, lambda: joined_with(workshop_id, join_key) if join_key else None)
 
 
 def _open_question(workshop: Workshop, question_id: int) -> Question:

@@ -12,14 +12,13 @@ from ..phases import Phase
 from ..services import lookup, participation
 from ..text import NAME_MAX
 from . import links
-from .home import workshop_for_code
 
 bp = Blueprint("phone", __name__, url_prefix="/j")
 
 
 def _workshop_or_404(code: str) -> Workshop:
     try:
-        return workshop_for_code(code)
+        return access.workshop_for_code(code)
     except NotFound as missing:
         abort(429 if missing.code == "rate_limited" else 404)
 
@@ -79,14 +78,17 @@ def join(code: str) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/<code>/live")
-def live(code: str) -> str:
+def live(code: str) -> str | tuple[str, int]:
     """Show the live phone view: lobby, current question, own answers.
 
     Without its cookie the page still opens: its script comes back with the
     token the phone kept, or shows the join form.
     """
     workshop = _workshop_or_404(code)
-    return _page(workshop, _joined_as(workshop.id), JoinForm(), "connecting")
+    person = _joined_as(workshop.id)
+    if person is None and workshop.phase == Phase.ENDED:
+        return render_template("phone/ended.html", workshop=workshop), 410
+    return _page(workshop, person, JoinForm(), "connecting")
 
 
 @bp.route("/<code>/qr.svg")
