@@ -29,6 +29,7 @@ json_values = st.recursive(
 KNOWN_FIELDS = sorted(
     {key for payloads in (FACILITATOR_EVENTS, PHONE_EVENTS) for p in payloads.values() for key in p}
     | {"workshop_id", "token", "question_id", "client_key", "reaction"}
+    | {"code", "name", "anonymous", "join_key"}  # a new phone joining over its socket
 )
 # Mostly objects with the real field names and wild values; sometimes anything at all.
 payloads = st.one_of(
