@@ -91,6 +91,7 @@ export function phoneEntry({ workshopId, body, connected, send }) {
   form.addEventListener("submit", (event) => {
     if (pending) {
       event.preventDefault();
+      pressed = null;
       return;
     }
     // Not connected (yet), or no place to keep the token: the form posts the ordinary way.
