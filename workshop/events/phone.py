@@ -88,17 +88,19 @@ def _newcomer(workshop_id: int, code: str | None, name: str | None, join_key: st
     browser); new people are counted against the browser's session, never a
     shared IP, and one socket stays one person.
     """
-    # A retry (the acknowledgement was slow or lost): the key names the person it made.
-    if (known := participation.joined_with(workshop_id, join_key)) is not None:
-        return known
     client = session.get("client")  # set by the join page, read before the code sets one
     if client is None:
         raise Forbidden("Open the workshop's join page to join.")
     if access.workshop_for_code(code or "").id != workshop_id:
         raise NotFound(UNKNOWN_CODE)
-    if connections.get(request.sid) is not None:  # type: ignore[attr-defined]
+    if (bound := connections.get(request.sid)) is not None:  # type: ignore[attr-defined]
+        # One socket is one person; a retry here (a slow acknowledgement) finds them.
+        known = participation.joined_with(workshop_id, join_key)
+        if known is not None and bound.participant_id == known.id:
+            return known
         raise Forbidden("This connection has joined already; reload the page.")
-    if limits.joins.full(client):
+    # Past the limit, only a retry of a join already made gets through.
+    if limits.joins.full(client) and participation.joined_with(workshop_id, join_key) is None:
         raise LimitReached("Too many joins from this phone. Wait a minute.", code="rate_limited")
     person, created = participation.join_once(workshop_id, name, join_key)
     if created:
