@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.e2e.pages import PHONE
@@ -114,6 +116,10 @@ def test_before_the_socket_is_up_the_form_posts_instead(browser, live_url: str) 
     expect(phone).to_have_url(f"{live_url}/j/{code}/live")
     assert posts == [f"{live_url}/j/{code}"]
     expect(phone.locator("#connecting-name")).to_contain_text("Cleo")
-    # (the client script was there all along; only its connection was cut)
-    phone.wait_for_function("typeof io === 'function'")
+    # The client script was there all along (deferred, so polled); only its connection was cut.
+    # (evaluate, not wait_for_function: the page's CSP forbids the eval that one polls with)
+    deadline = time.monotonic() + 5
+    while phone.evaluate("typeof io") != "function" and time.monotonic() < deadline:
+        phone.wait_for_timeout(50)
+    assert phone.evaluate("typeof io") == "function"
     context.close()
