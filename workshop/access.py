@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from .errors import NotFound
 from .extensions import db, login_manager
-from .models import Membership, User, Workshop
+from .models import Membership, Participant, User, Workshop
 from .ratelimit import limits
 from .services import accounts, lookup
 
@@ -107,16 +107,18 @@ def remember_participant(workshop_id: int, participant_id: int) -> str:
     return token
 
 
-def participant_ids(workshop_id: int, token: str | None = None) -> list[int]:
-    """Return who this phone may be in the workshop: its cookie's participant, then `token`'s."""
+def returning_participant(workshop_id: int, token: str | None = None) -> Participant | None:
+    """Return who this phone already is in the workshop, if they still exist: the
+    participant its cookie names, else the one `token` (kept in localStorage) names."""
     from_cookie = read_rejoin_token(session.get(_REJOIN, {}).get(str(workshop_id)), workshop_id)
-    named = [from_cookie, read_rejoin_token(token, workshop_id)]
-    return list(dict.fromkeys(n for n in named if n is not None))
-
-
-def participant_id(workshop_id: int) -> int | None:
-    """Return the participant this phone's cookie names in the workshop, if any."""
-    return next(iter(participant_ids(workshop_id)), None)
+    for participant_id in dict.fromkeys((from_cookie, read_rejoin_token(token, workshop_id))):
+        if participant_id is None:
+            continue
+        try:
+            return lookup.participant(workshop_id, participant_id)
+        except NotFound:
+            continue
+    return None
 
 
 def workshop_for_code(raw: str) -> Workshop:

@@ -59,7 +59,7 @@ class Limits:
     answers: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 10))
     # Every other socket event by one participant or one facilitator.
     events: SlidingWindow = field(default_factory=lambda: SlidingWindow(60, 10))
-    # New participants made over the socket by one client (its session, else its socket).
+    # New participants made over the socket by one browser session.
     joins: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 60))
     # Wrong join codes from one client (its session), and from one IP as a backstop.
     codes: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 60))

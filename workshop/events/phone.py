@@ -52,7 +52,7 @@ def join_phone(
     a name (or anonymously) and a `join_key` of its own, and gets its rejoin
     token back.
     """
-    person = _returning(workshop_id, token)
+    person = access.returning_participant(workshop_id, token)
     if person is None:
         if join_key is None:
             raise NotFound(NOT_A_PARTICIPANT)
@@ -69,16 +69,6 @@ def join_phone(
         )
         publish_presence(workshop, person, {person.id} if answered else set())
     return ok(**snapshot, rejoin_token=access.rejoin_token(workshop.id, person.id))
-
-
-def _returning(workshop_id: int, token: str | None) -> Participant | None:
-    """Return the participant the cookie names, else the one the kept token names."""
-    for participant_id in access.participant_ids(workshop_id, token):
-        try:
-            return lookup.participant(workshop_id, participant_id)
-        except NotFound:
-            continue
-    return None
 
 
 def _newcomer(workshop_id: int, code: str | None, name: str | None, join_key: str) -> Participant:

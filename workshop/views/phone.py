@@ -9,7 +9,7 @@ from ..errors import Closed, DomainError, NotFound
 from ..forms import JoinForm
 from ..models import Participant, Workshop
 from ..phases import Phase
-from ..services import lookup, participation
+from ..services import participation
 from ..text import NAME_MAX
 from . import links
 
@@ -23,15 +23,9 @@ def _workshop_or_404(code: str) -> Workshop:
         abort(429 if missing.code == "rate_limited" else 404)
 
 
-def _joined_as(workshop_id: int) -> Participant | None:
-    """Return the participant this phone joined as, if it still exists."""
-    participant_id = access.participant_id(workshop_id)
-    if participant_id is None:
-        return None
-    try:
-        return lookup.participant(workshop_id, participant_id)
-    except NotFound:
-        return None
+def _ended(workshop: Workshop) -> tuple[str, int]:
+    """The page a phone gets once the workshop has ended (410 Gone)."""
+    return render_template("phone/ended.html", workshop=workshop), 410
 
 
 def _page(workshop: Workshop, person: Participant | None, form: JoinForm, view: str) -> str:
@@ -57,10 +51,10 @@ def join(code: str) -> str | Response | tuple[str, int]:
     workshop = _workshop_or_404(code)
     if workshop.join_code != code:  # typed in lower case or with a dash
         return redirect(url_for("phone.join", code=workshop.join_code))
-    if _joined_as(workshop.id) is not None:
+    if access.returning_participant(workshop.id) is not None:
         return redirect(url_for("phone.live", code=workshop.join_code))
     if workshop.phase == Phase.ENDED:
-        return render_template("phone/ended.html", workshop=workshop), 410
+        return _ended(workshop)
     form = JoinForm()
     join_code = workshop.join_code  # read now: joining's write transaction expires the workshop
     if form.validate_on_submit():
@@ -68,7 +62,7 @@ def join(code: str) -> str | Response | tuple[str, int]:
         try:
             person = participation.join(workshop.id, name)
         except Closed:
-            return render_template("phone/ended.html", workshop=workshop), 410
+            return _ended(workshop)
         except DomainError as invalid:
             form.name.errors = [*form.name.errors, invalid.message]
         else:
@@ -85,9 +79,9 @@ def live(code: str) -> str | tuple[str, int]:
     token the phone kept, or shows the join form.
     """
     workshop = _workshop_or_404(code)
-    person = _joined_as(workshop.id)
+    person = access.returning_participant(workshop.id)
     if person is None and workshop.phase == Phase.ENDED:
-        return render_template("phone/ended.html", workshop=workshop), 410
+        return _ended(workshop)
     return _page(workshop, person, JoinForm(), "connecting")
 
 
