@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -28,6 +28,9 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every login session and remember cookie: bumped at logout and at a
+    # password change, it ends every session the user had until then.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -116,6 +119,8 @@ class Workshop(db.Model):
     # A workshop opened to revise an earlier canvas starts from that version.
     # (Kept as a plain reference: a version may outlive or predate this workshop.)
     seeded_from_version_id: Mapped[int | None]
+    # The facilitator can close the door: no new participant joins while it is set.
+    joining_locked: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     team: Mapped[Team] = relationship()
     questions: Mapped[list[Question]] = relationship(
@@ -181,6 +186,9 @@ class Participant(db.Model):
     name: Mapped[str | None] = mapped_column(String(40))
     join_key: Mapped[str | None] = mapped_column(String(64))
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the facilitator removes the person: their answers are hidden, their
+    # phone is turned away and they no longer count in the room.
+    removed_at: Mapped[datetime | None]
 
     workshop: Mapped[Workshop] = relationship(back_populates="participants")
 
@@ -199,7 +207,9 @@ class Answer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
-    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
@@ -207,7 +217,7 @@ class Answer(db.Model):
     hidden: Mapped[bool] = mapped_column(default=False)
     # A near-duplicate merged by the facilitator points at the answer it joined.
     merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("answers.id", ondelete="SET NULL")
+        ForeignKey("answers.id", ondelete="SET NULL"), index=True
     )
     client_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -250,7 +260,9 @@ class Pin(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
     field: Mapped[str] = mapped_column(String(40))
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answers.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     answer: Mapped[Answer] = relationship()
