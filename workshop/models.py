@@ -260,9 +260,7 @@ class Pin(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
     field: Mapped[str] = mapped_column(String(40))
-    answer_id: Mapped[int] = mapped_column(
-        ForeignKey("answers.id", ondelete="CASCADE"), index=True
-    )
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     answer: Mapped[Answer] = relationship()
