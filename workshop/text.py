@@ -18,6 +18,11 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """Return "1 character" or "2 characters": a count with its noun in the right number."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def clean(text: str, *, multiline: bool = False) -> str:
     """Return `text` normalised, without control characters, trimmed."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -37,8 +42,10 @@ def required_text(value: object, *, label: str, limit: int, multiline: bool = Fa
     if not text:
         raise ValidationError(f"{label} cannot be empty.", code="empty")
     if len(text) > limit:
+        # Say how much to cut, the way the phone's own counter says it.
+        over = counted(len(text) - limit, "character")
         raise ValidationError(
-            f"{label} is {len(text)} characters long; the limit is {limit}.", code="too_long"
+            f"{label} is {over} too long (the limit is {limit}).", code="too_long"
         )
     return text
 

@@ -22,6 +22,7 @@ import {
   listWords,
   newClientKey,
   paintPurposeAndValues,
+  plural,
   reconcile,
   setText,
   showError,
@@ -349,7 +350,7 @@ function updateCounter() {
 function problemWith(text) {
   if (!text.trim()) return "Write something first.";
   const n = length(text.trim());
-  if (n > MAX) return `Your answer is ${n - MAX} characters too long (the limit is ${MAX}).`;
+  if (n > MAX) return `Your answer is ${plural(n - MAX, "character")} too long (the limit is ${MAX}).`;
   return null;
 }
 
