@@ -17,6 +17,7 @@ import {
   isTyping,
   listWords,
   plural,
+  quote,
   reconcile,
   setText,
   showError,
@@ -507,7 +508,10 @@ function cardFor(answer) {
   setText(toggle, answer.hidden ? "Show" : "Hide");
   toggle.setAttribute(
     "aria-label",
-    answer.hidden ? `Show this answer by ${answer.author} on the projector again` : `Hide this answer by ${answer.author} from the projector`,
+    // The answer's own words tell one person's answers apart (its author does not).
+    answer.hidden
+      ? `Show ${quote(answer.text, 30)} by ${answer.author} on the projector again`
+      : `Hide ${quote(answer.text, 30)} by ${answer.author} from the projector`,
   );
   toggle.disabled = busy.has(toggle);
   return card;

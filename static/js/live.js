@@ -80,6 +80,12 @@ export function plural(count, one, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+/** Return the text in quotes, on one line, shortened to `max` characters with "…". */
+export function quote(text, max = 60) {
+  const chars = Array.from(String(text).replace(/\s+/g, " ").trim());
+  return `“${chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("")}”`;
+}
+
 /** Return a new client key for an answer, so a retried send is stored once. */
 export function newClientKey() {
   if (globalThis.crypto && typeof globalThis.crypto.randomUUID === "function") {

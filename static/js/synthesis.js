@@ -18,6 +18,7 @@ import {
   icon,
   listWords,
   plural,
+  quote,
   reconcile,
   restoreFocus,
   setText,
@@ -59,11 +60,6 @@ function normalize(text) {
     .replace(INVISIBLE, "")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-}
-
-function quote(text, max = 60) {
-  const chars = Array.from(text.replace(/\s+/g, " ").trim());
-  return `“${chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("")}”`;
 }
 
 function sameList(a, b) {
