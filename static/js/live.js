@@ -325,6 +325,22 @@ function failure(code, message) {
   return { ok: false, error: { code, message } };
 }
 
+/**
+ * How long to wait before sending again after `error`, on the `attempt`th refusal
+ * in a row (1, 2, ...): the server's `retry_after` (seconds) when it gives one,
+ * else a doubling wait from 1 s up to 15 s. `random` spreads a room's retries so
+ * that phones refused together do not all come back in the same instant.
+ */
+export function retryDelay(error, attempt, random = Math.random) {
+  const after = error && error.details && Number(error.details.retry_after);
+  if (after > 0) return Math.ceil(after * 1000 * (1 + random() * 0.2));
+  const base = Math.min(15000, 1000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.75 + random() * 0.5));
+}
+
+/** Codes after which the same request may succeed later: kept and sent again. */
+export const RETRYABLE = new Set(["offline", "timeout", "server_error", "rate_limited", "unavailable"]);
+
 const OFFLINE = () =>
   failure("offline", "You are not connected right now. Wait for the connection to come back.");
 const TIMEOUT = () =>
@@ -351,6 +367,8 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
   let joinSeq = 0;
   let appliedSeq = 0;
   let retryTimer = null;
+  // Refused joins in a row, for the growing wait between tries.
+  let joinRefusals = 0;
   // The workshop's change number: every number up to `lastSeq` is accounted for;
   // numbers above it that already came are in `ahead`. A hole that stays open for
   // GAP_GRACE_MS means a message was missed, so resync.
@@ -475,6 +493,7 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
         accountFor(ack.state.workshop.seq ?? 0);
       }
       joined = true;
+      joinRefusals = 0;
       setStatus("connected");
       // A `state` newer than this snapshot may already have arrived; it wins.
       ack.stale = ack.state ? !fresh(ack.state) : false;
@@ -491,6 +510,13 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     if (ack.error.code === "timeout" || ack.error.code === "server_error") {
       // A slow or failed join is tried again while the socket stays up.
       retryTimer = setTimeout(join, JOIN_RETRY_MS);
+      return;
+    }
+    // The database is away, or a phone that is in already resynced too often: it will
+    // pass later. (A first join that is refused is the join form's to show.)
+    if (ack.error.code === "unavailable" || (ack.error.code === "rate_limited" && appliedSeq > 0)) {
+      joinRefusals += 1;
+      retryTimer = setTimeout(join, Math.max(JOIN_RETRY_MS, retryDelay(ack.error, joinRefusals)));
       return;
     }
     joined = false;

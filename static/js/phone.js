@@ -24,6 +24,8 @@ import {
   paintPurposeAndValues,
   plural,
   reconcile,
+  retryDelay,
+  RETRYABLE,
   setText,
   showError,
   spokenDuration,
@@ -38,8 +40,6 @@ const workshopId = Number(body.dataset.workshopId);
 let personId = Number(body.dataset.personId) || null;
 const MAX = Number(body.dataset.answerMax) || 1000;
 const RETRY_MS = 5000;
-// Not worth retrying: the server will give the same answer again.
-const RETRYABLE = new Set(["offline", "timeout", "server_error"]);
 
 const ui = {
   main: byId("main"),
@@ -428,7 +428,7 @@ function statusOf(entry) {
   if (entry.refused) return { state: "error", text: entry.refused.error };
   const key = entry.pending.client_key;
   if (model.inflight.has(key)) return { state: "sending", text: "Sending…" };
-  return { state: "waiting", text: "Waiting for connection" };
+  return { state: "waiting", text: live.isJoined() ? "Waiting to be sent" : "Waiting for connection" };
 }
 
 function renderItem(item, entry) {
@@ -613,10 +613,23 @@ function focusIn(answerId, selector) {
 // ------------------------------------------------------------------ sending
 
 let flushing = false;
+// After a refusal that will pass (too fast, the server's database away), the outbox
+// waits until then; refusals in a row make the wait grow.
+let retryAt = 0;
+let refusals = 0;
+let retryTimer = null;
 
-/** Send what waits in the outbox, one at a time, while joined. */
+function retryLater(error) {
+  refusals += 1;
+  const wait = retryDelay(error, refusals);
+  retryAt = Date.now() + wait;
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(flush, wait);
+}
+
+/** Send what waits in the outbox, one at a time, while joined and not told to wait. */
 async function flush() {
-  if (flushing) return;
+  if (flushing || Date.now() < retryAt) return;
   flushing = true;
   try {
     while (live.isJoined()) {
@@ -631,6 +644,7 @@ async function flush() {
       );
       model.inflight.delete(entry.client_key);
       if (ack.ok) {
+        refusals = 0;
         model.outbox = model.outbox.filter((e) => e.client_key !== entry.client_key);
         model.saved.set(ack.answer.id, ack.answer);
         saveOutbox();
@@ -638,7 +652,9 @@ async function flush() {
         setTimeout(renderSendStatus, 2600);
         announce("Answer saved.");
       } else if (RETRYABLE.has(ack.error.code)) {
-        // Kept in the outbox with the same key: the retry is stored once.
+        // Kept in the outbox (and in localStorage) with the same key: the retry is
+        // stored once. Offline, the next join sends it; otherwise it waits its turn.
+        if (ack.error.code !== "offline") retryLater(ack.error);
         renderAnswers();
         break;
       } else {
