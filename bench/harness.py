@@ -60,6 +60,24 @@ NEXT_ROUNDS = 5  # moves to the next question; the method has 8 questions
 NEXT_PAUSE = 0.3  # seconds between one move reaching every phone and the next move
 
 
+def listen_overflows() -> int | None:
+    """Return the kernel's count of connections dropped because a listen queue was full.
+
+    Machine-wide (TcpExt ListenOverflows in /proc/net/netstat); a run reports the
+    difference over its own span. None where the kernel does not say (not Linux).
+    """
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return None
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            row = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            if "ListenOverflows" in row:
+                return int(row["ListenOverflows"])
+    return None
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -252,6 +270,7 @@ class Figures:
     duplicated: int = 0
     cpu_percent: float = 0.0
     kb_per_phone: float = 0.0
+    listen_overflows: int | None = None  # kernel-wide, over the whole scenario
 
 
 @dataclass
@@ -356,6 +375,7 @@ def scenario(
         folder = Path(tmp)
         if target == "product" and setup.database_url:
             _reset_postgres(setup.database_url)
+        overflows_before = listen_overflows()
         started = [_start(target, mode, folder, setup)]
         if target == "product" and setup.processes == 2:
             started.append(_start(target, mode, folder, setup, 1))  # after the first migrated
@@ -506,6 +526,13 @@ def scenario(
                 else max(0, len(sent) - len(stored))
             )
             figures.duplicated = len(stored) - len(set(stored)) if target == "product" else 0
+            if overflows_before is not None and (after := listen_overflows()) is not None:
+                figures.listen_overflows = after - overflows_before
+            print(
+                f"{target} {mode} n={n}: ListenOverflows {_overflows(figures)} "
+                "(kernel-wide, over the run)",
+                flush=True,
+            )
         finally:
             if profiler is not None:
                 profiler.send_signal(signal.SIGINT)
@@ -570,6 +597,10 @@ def _ratio(a: list[float], b: list[float]) -> str:
     return f"{percentile(a, 95) / max(percentile(b, 95), 1e-6):.2f}x"
 
 
+def _overflows(f: Figures) -> str:
+    return "-" if f.listen_overflows is None else str(f.listen_overflows)
+
+
 def _row(f: Figures, reference: Figures) -> str:
     name = f.mode if f.target == "product" else f"{f.mode} (reference)"
     if f.target == "product":
@@ -587,7 +618,7 @@ def _row(f: Figures, reference: Figures) -> str:
         + f"{_spread(f.statement_fanout)} | "
         f"{_spread(f.react_ack)} ({f.react_failures}) | {'yes' if f.tally_right else 'NO'} | "
         f"{f.answer_failures} | {f.lost} / {f.duplicated} | {f.cpu_percent:.0f} | "
-        f"{f.kb_per_phone:.0f} |"
+        f"{f.kb_per_phone:.0f} | {_overflows(f)} |"
     )
 
 
@@ -602,16 +633,18 @@ def report(rows: list[tuple[Figures, Figures]], command: str, answer_seconds: fl
         "ratios are p95 product / p95 reference, measured in the same run. Server CPU is "
         f"over the answering and the {NEXT_ROUNDS} moves to the next question (pooled in "
         '"next"); memory is per phone, above '
-        "the idle server (summed over the processes).",
+        "the idle server (summed over the processes). Listen overflows: the kernel's "
+        "TcpExt ListenOverflows over the run (machine-wide: connections dropped because "
+        "a listen queue was full).",
         "",
         "| mode | server | N | join storm s (failed), server CPU ms per phone | "
         "ack p50/p95/p99 | "
         "to projector p50/p95/p99 | next → every phone p50/p95/p99 (missed) | "
         "next ÷ reference | ack ÷ reference | statement → every phone p50/p95/p99 | "
         "reaction ack p50/p95/p99 (failed) | final tally right | answers refused | "
-        "lost / dup | server CPU % | KB per phone |",
+        "lost / dup | server CPU % | KB per phone | listen overflows |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
-        "| --- | --- |",
+        "| --- | --- | --- |",
     ]
     for product, reference in rows:
         lines.append(_row(product, reference))

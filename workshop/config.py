@@ -68,6 +68,9 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # redis://host:6379/0 when several server processes serve the same workshops.
         "MESSAGE_QUEUE": os.environ.get("WORKSHOP_MESSAGE_QUEUE") or None,
         "MESSAGE_QUEUE_CHANNEL": os.environ.get("WORKSHOP_MESSAGE_QUEUE_CHANNEL", "workshop"),
+        # Connections the kernel queues before the server accepts them; a join storm of
+        # 1,000 phones overflowed gevent's default of 128. Capped by net.core.somaxconn.
+        "LISTEN_BACKLOG": int(os.environ.get("WORKSHOP_LISTEN_BACKLOG", "2048")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from pathlib import Path
 
 from flask import Flask
 
@@ -42,10 +43,56 @@ def serve(app: Flask) -> None:
         log.info("Phones in the room cannot reach %s; use HOST=0.0.0.0 to serve the venue.", host)
     upgrade(app)  # the schema is brought up to date before anyone connects
     settle_garbage_collector()
+    backlog = listen_backlog(app.config["LISTEN_BACKLOG"])
     options: dict[str, object] = {"host": host, "port": port, "use_reloader": False}
     if mode == "threading":
         # Werkzeug's threaded server with simple-websocket: fine for a room of people.
+        # It takes no backlog argument; its listen() reads this class attribute.
+        from werkzeug.serving import BaseWSGIServer
+
+        BaseWSGIServer.request_queue_size = backlog
         options["allow_unsafe_werkzeug"] = True
+    elif mode == "eventlet":
+        # Flask-SocketIO opens eventlet's socket with eventlet's default backlog (50)
+        # and no way to change it, so this opens it as socketio.run would, with ours.
+        import eventlet
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(eventlet.listen((host, port), backlog=backlog), app, log_output=True)
+        return
     else:
         options["log_output"] = True
+        options["backlog"] = backlog  # gevent's WSGIServer; its default is 128
     socketio.run(app, **options)  # type: ignore[arg-type]
+
+
+SOMAXCONN = Path("/proc/sys/net/core/somaxconn")
+
+
+def listen_backlog(configured: int) -> int:
+    """Return the listen backlog to ask for, and log what the kernel will grant.
+
+    During a join storm every phone's connection waits in this queue until the
+    server accepts it; when it is full the kernel drops the SYN, and the phone
+    retries a second or more later (ListenOverflows in /proc/net/netstat).
+    Linux silently caps the value at net.core.somaxconn.
+    """
+    if configured < 1:
+        raise ValueError(f"WORKSHOP_LISTEN_BACKLOG must be at least 1, not {configured}.")
+    try:
+        cap = int(SOMAXCONN.read_text())
+    except (OSError, ValueError):
+        log.info("Listen backlog %d (the kernel's cap is unknown here)", configured)
+        return configured
+    effective = min(configured, cap)
+    if effective < configured:
+        log.warning(
+            "Listen backlog %d asked, %d granted: net.core.somaxconn caps it; raise it "
+            "with sysctl -w net.core.somaxconn=%d",
+            configured,
+            effective,
+            configured,
+        )
+    else:
+        log.info("Listen backlog %d (net.core.somaxconn %d)", effective, cap)
+    return configured
