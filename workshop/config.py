@@ -84,4 +84,14 @@ def from_environment(folder: Path) -> dict[str, Any]:
         "SQLITE_BUSY_TIMEOUT_MS": 15_000,
         # Connections each process keeps open to a server database (PostgreSQL); SQLite ignores it.
         "DATABASE_POOL_SIZE": int(os.environ.get("WORKSHOP_DATABASE_POOL_SIZE", "20")),
+        # Bounds on every wait on PostgreSQL, in seconds (database.py): a hung database
+        # costs a phone one retry within the page's 8 s request timeout, not the room.
+        "DATABASE_CONNECT_TIMEOUT": float(os.environ.get("WORKSHOP_DATABASE_CONNECT_TIMEOUT", "2")),
+        "DATABASE_STATEMENT_TIMEOUT": float(
+            os.environ.get("WORKSHOP_DATABASE_STATEMENT_TIMEOUT", "4")
+        ),
+        "DATABASE_POOL_TIMEOUT": float(os.environ.get("WORKSHOP_DATABASE_POOL_TIMEOUT", "3")),
+        "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT": float(
+            os.environ.get("WORKSHOP_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", "15")
+        ),
     }

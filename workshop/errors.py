@@ -74,3 +74,10 @@ class Stale(DomainError):
 
     code = "stale"
     status = 409
+
+
+class Unavailable(DomainError):
+    """A service the request needs (the database) did not answer in time; retrying is safe."""
+
+    code = "unavailable"
+    status = 503

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import request
 
+from ..database import UNAVAILABLE, unavailable
 from ..errors import DomainError, Forbidden, LimitReached, ValidationError
 from ..extensions import db, socketio
 from ..models import Workshop
@@ -102,6 +103,10 @@ def handles(
             except DomainError as error:
                 db.session.rollback()
                 return failure(error)
+            except UNAVAILABLE as error:
+                # A hung or unreachable database ends in a bounded wait (database.py):
+                # the phone hears `unavailable`, retryable, and its outbox retries.
+                return failure(unavailable(f"socket event {event}", error))
             except Exception:
                 db.session.rollback()
                 log.exception("socket event %s failed", event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from flask import current_app
 
+from workshop.database import unbounded
 from workshop.extensions import db
 
 config = context.config
@@ -12,7 +13,8 @@ config = context.config
 
 def run_migrations() -> None:
     engine = db.engine
-    with engine.connect() as connection:
+    # A migration may rewrite a big table: no statement timeout for it (database.py).
+    with engine.connect() as connection, unbounded(connection):
         context.configure(
             connection=connection,
             target_metadata=db.metadata,
