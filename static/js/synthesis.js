@@ -62,6 +62,10 @@ function normalize(text) {
     .trim();
 }
 
+// Said when a hidden answer is pinned, and shown under it while it stays pinned.
+const HIDDEN_PINNED =
+  "This answer is hidden: the canvas keeps it as a source, but the projector, the share page and exports leave it out.";
+
 function sameList(a, b) {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
@@ -868,6 +872,8 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     p.pin.setAttribute("aria-pressed", String(pinned));
     setText(p.pinLabel, pinned ? "Pinned" : "Pin");
     p.pinnedMark.hidden = !pinned;
+    // Pinned and hidden: the canvas lists it here, but no one else will see it.
+    p.hiddenPinned.hidden = !(pinned && answer.hidden);
 
     // Merge: the other answers of this field that stand on their own.
     const targets = inField.filter((a) => a.id !== answer.id);
@@ -945,16 +951,19 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const merged = el("details", { className: "syn-merged disclosure" }, [el("summary", {}, [mergedSummary]), mergedList]);
     const error = el("p", { className: "control-error", attrs: { role: "alert" } });
     error.hidden = true;
+    const hiddenPinned = el("p", { className: "notice notice-warning syn-hidden-pinned", text: HIDDEN_PINNED });
+    hiddenPinned.hidden = true;
 
     const node = el("li", { className: "syn-answer", data: { answerId: id, field: key } }, [
       el("div", { className: "syn-answer-main" }, [text, count]),
       el("div", { className: "syn-answer-meta" }, [author, edited, hiddenTag, pinnedMark]),
       el("div", { className: "syn-answer-actions" }, [pin, mergeToggle]),
+      hiddenPinned,
       mergeForm,
       merged,
       error,
     ]);
-    node.parts = { text, author, edited, hiddenTag, count, pin, pinLabel, pinnedMark, mergeToggle, mergeForm, select, merged, mergedSummary, mergedList, error };
+    node.parts = { text, author, edited, hiddenTag, hiddenPinned, count, pin, pinLabel, pinnedMark, mergeToggle, mergeForm, select, merged, mergedSummary, mergedList, error };
 
     pin.addEventListener("click", () => togglePin(id, key, node));
     mergeToggle.addEventListener("click", () => {
@@ -1006,7 +1015,9 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     requestRender();
     // The pin (now "Pinned") keeps the keyboard focus.
     restoreFocus(p.pin, hadFocus);
-    announce(pinned ? `Unpinned from ${entry.latest.label}.` : `Pinned to ${entry.latest.label}.`);
+    const answer = model.answers.get(answerId);
+    const warning = !pinned && answer && answer.hidden ? ` ${HIDDEN_PINNED}` : "";
+    announce(pinned ? `Unpinned from ${entry.latest.label}.` : `Pinned to ${entry.latest.label}.${warning}`);
   }
 
   async function merge(answerId, node, button) {

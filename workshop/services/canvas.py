@@ -61,6 +61,63 @@ def tally(workshop_id: int, field: str) -> dict[str, int]:
     return tallies(workshop_id, only=field).get(field, dict.fromkeys(rules.REACTIONS, 0))
 
 
+def _source(answer: Answer) -> dict[str, Any]:
+    source: dict[str, Any] = {
+        "answer_id": answer.id,
+        "question": answer.question.prompt,
+        "text": answer.text,
+    }
+    # Only when true: a document sealed before hiding existed compares equal to today's.
+    if answer.hidden:
+        source["hidden"] = True
+    return source
+
+
+def _hidden_now(workshop_id: int, answer_ids: set[int]) -> dict[int, bool]:
+    """Return whether each of these answers, where it still exists, is hidden now."""
+    if not answer_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Answer.id, Answer.hidden).where(
+            Answer.workshop_id == workshop_id, Answer.id.in_(answer_ids)
+        )
+    )
+    return {answer_id: hidden for answer_id, hidden in rows}
+
+
+def marking_hidden(workshop: Workshop, doc: rules.Document, *, public: bool) -> rules.Document:
+    """Return `doc` with its hidden sources marked as hidden, or left out when `public`.
+
+    Hidden is what the answer is now (moderated, or by a removed participant), so an
+    answer hidden after a version was sealed leaves that version's public page too;
+    the mark sealed with it counts only for an answer deleted since. What the room or
+    the public sees (a share page, an exported file) is `public`; only the
+    facilitator's own canvas lists hidden sources, marked.
+    """
+    ids = {
+        source["answer_id"]
+        for field in doc["fields"]
+        for source in field.get("sources", [])
+        if isinstance(source.get("answer_id"), int)
+    }
+    now = _hidden_now(workshop.id, ids)
+
+    def is_hidden(source: dict[str, Any]) -> bool:
+        return now.get(source.get("answer_id"), bool(source.get("hidden")))  # type: ignore[arg-type]
+
+    fields = []
+    for field in doc["fields"]:
+        sources = []
+        for source in field.get("sources", []):
+            hidden = is_hidden(source)
+            if hidden and public:
+                continue
+            kept = {k: v for k, v in source.items() if k != "hidden"}
+            sources.append({**kept, "hidden": True} if hidden else kept)
+        fields.append({**field, "sources": sources})
+    return {**doc, "fields": fields}
+
+
 def field_document(
     field: CanvasField, label: str, summary: str, sources: list[Answer]
 ) -> dict[str, Any]:
@@ -70,9 +127,7 @@ def field_document(
         "label": label,
         "summary": summary,
         "statement": field.statement,
-        "sources": [
-            {"answer_id": a.id, "question": a.question.prompt, "text": a.text} for a in sources
-        ],
+        "sources": [_source(a) for a in sources],
     }
     if field.key == "purpose":
         doc["purpose"] = field.purpose

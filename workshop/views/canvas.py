@@ -27,15 +27,23 @@ def _facilitated(workshop_id: int) -> Workshop:
         abort(404)
 
 
-def _document(workshop: Workshop, number: int | None) -> tuple[Document, CanvasVersion | None]:
-    """Return a sealed version's document, or the live canvas when `number` is None."""
+def _document(
+    workshop: Workshop, number: int | None, *, public: bool = False
+) -> tuple[Document, CanvasVersion | None]:
+    """Return a sealed version's document, or the live canvas when `number` is None.
+
+    A `public` document (a share page, any exported file) leaves hidden answers out;
+    the facilitator's own pages list them, marked as hidden.
+    """
     if number is None:
-        return canvas.document(workshop), None
-    try:
-        sealed = synthesis.version(workshop, number)
-    except NotFound:
-        abort(404)
-    return sealed.document, sealed
+        doc, sealed = canvas.document(workshop), None
+    else:
+        try:
+            sealed = synthesis.version(workshop, number)
+        except NotFound:
+            abort(404)
+        doc = sealed.document
+    return canvas.marking_hidden(workshop, doc, public=public), sealed
 
 
 def _shared(token: str) -> tuple[Workshop, Document, CanvasVersion | None]:
@@ -45,7 +53,7 @@ def _shared(token: str) -> tuple[Workshop, Document, CanvasVersion | None]:
     except NotFound:
         abort(404)
     latest = workshop.versions[-1] if workshop.versions else None
-    return workshop, *(_document(workshop, latest.number if latest else None))
+    return workshop, *(_document(workshop, latest.number if latest else None, public=True))
 
 
 def _download(body: str, mimetype: str, name: str) -> Response:
@@ -143,14 +151,14 @@ def compare_versions(workshop_id: int) -> str:
 def export_markdown(workshop_id: int) -> Response:
     """Download the canvas (live, or ?version=N) as Markdown."""
     workshop = _facilitated(workshop_id)
-    return _markdown_file(workshop, *_document(workshop, _version_arg()))
+    return _markdown_file(workshop, *_document(workshop, _version_arg(), public=True))
 
 
 @bp.route("/workshops/<int:workshop_id>/canvas.json")
 def export_json(workshop_id: int) -> Response:
     """Download the canvas (live, or ?version=N) as JSON; see docs/canvas-json.md."""
     workshop = _facilitated(workshop_id)
-    return _json_file(workshop, *_document(workshop, _version_arg()))
+    return _json_file(workshop, *_document(workshop, _version_arg(), public=True))
 
 
 @bp.route("/workshops/<int:workshop_id>/answers.csv")
