@@ -7,6 +7,7 @@ and in the phone's localStorage, so the same phone comes back as the same person
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask import current_app, request, session
@@ -22,11 +23,24 @@ from .services import accounts, lookup
 _REJOIN = "rejoin"
 TOO_MANY_CODES = "Too many codes tried from this device. Wait a minute, then try again."
 _KEEP = 50
+_USER_ID = re.compile(r"(\d{1,18})(?::(\d{1,9}))?", re.ASCII)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Return the user a session or remember cookie names, if that session has not ended.
+
+    The cookie holds "id:version"; logging out or changing the password bumps the
+    version, so every cookie issued before stops working. A bare id is from before
+    versions existed, and counts as version 0.
+    """
+    named = _USER_ID.fullmatch(user_id)
+    if named is None:
+        return None
+    user = db.session.get(User, int(named[1]))
+    if user is None or user.session_version != int(named[2] or 0):
+        return None
+    return user
 
 
 def user_id() -> int | None:

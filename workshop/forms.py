@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from .method import METHODS
 from .services.accounts import PASSWORD_MAX, PASSWORD_MIN, TEAM_NAME_MAX, USER_NAME_MAX
@@ -105,7 +112,38 @@ class LoginForm(FlaskForm):
         validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
+    # Off unless ticked: on a shared computer, closing the browser must end the session.
+    remember = BooleanField("Keep me logged in on this device", default=False)
     submit = SubmitField("Log in")
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        f"New password (at least {PASSWORD_MIN} characters)",
+        validators=[
+            DataRequired("Choose a new password."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Choose a password of at least {PASSWORD_MIN} characters.",
+            ),
+        ],
+        render_kw={"autocomplete": "new-password", "minlength": PASSWORD_MIN},
+    )
+    again = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired("Type the new password once more."),
+            EqualTo("new", message="The two new passwords differ. Type the same one twice."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Change password")
 
 
 class TeamForm(FlaskForm):

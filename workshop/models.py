@@ -42,7 +42,8 @@ class User(db.Model):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The session and remember cookies carry the version; access.load_user checks it.
+        return f"{self.id}:{self.session_version}"
 
 
 class Team(db.Model):

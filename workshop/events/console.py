@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_socketio import join_room
 
 from .. import access
 from ..models import Workshop
-from ..realtime import rooms
+from ..realtime import evict, rooms
 from ..realtime.connections import Binding, Role, connections
 from ..realtime.publish import publish_answer, publish_move, publish_state
 from ..realtime.snapshots import console_state
@@ -23,8 +24,13 @@ def join_console(workshop_id: int) -> Ack:
     """Sent by the console on load and on reconnect; answers with the console snapshot."""
     # A missing workshop and another team's read the same: a console cannot probe.
     workshop = access.facilitated(workshop_id)
-    bind(Binding(workshop.id, FACILITATOR, user_id=access.user_id()))
+    facilitator = access.user_id()
+    assert facilitator is not None  # facilitated() found them a member of the team
+    bind(Binding(workshop.id, FACILITATOR, user_id=facilitator))
     join_room(rooms.audience(workshop.id, FACILITATOR))
+    # So logging out, or leaving the team, closes this console at once (realtime/evict.py).
+    join_room(rooms.user(facilitator))
+    evict.console_opened(request.sid, facilitator, workshop.id)  # type: ignore[attr-defined]
     return ok(state=console_state(workshop, connections.online(workshop.id)))
 
 

@@ -13,3 +13,8 @@ def audience(workshop_id: int, role: Role) -> str:
 def participant(participant_id: int) -> str:
     """Return the room of one participant's own sockets (a phone may have two tabs)."""
     return f"p{participant_id}"
+
+
+def user(user_id: int) -> str:
+    """Return the room of one facilitator's console sockets, closed when their session ends."""
+    return f"u{user_id}"

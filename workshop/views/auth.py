@@ -1,17 +1,30 @@
-"""Facilitator accounts: sign up, log in, log out."""
+"""Facilitator accounts: sign up, log in, log out, change the password."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from .. import access
 from ..errors import DomainError
-from ..forms import ActionForm, LoginForm, SignupForm
+from ..forms import ActionForm, LoginForm, PasswordChangeForm, SignupForm
 from ..ratelimit import limits
+from ..realtime import evict
 from ..services import accounts
+
+TOO_MANY = "Too many attempts. Wait a minute, then try again."
 
 bp = Blueprint("auth", __name__)
 
@@ -30,6 +43,9 @@ def signup() -> str | Response:
     """Create a facilitator account and its first team."""
     form = SignupForm()
     if form.validate_on_submit():
+        if not _signup_allowed(form.email.data):
+            form.email.errors = [*form.email.errors, TOO_MANY]
+            return render_template("auth/signup.html", form=form)
         try:
             user = accounts.sign_up(
                 form.email.data or "",
@@ -38,11 +54,19 @@ def signup() -> str | Response:
                 form.team.data or f"{(form.name.data or '').strip()}'s team",
             )
         except DomainError as refused:
-            form.email.errors = [*form.email.errors, refused.message]
+            field = form.password if refused.code in accounts.PASSWORD_REFUSED else form.email
+            field.errors = [*field.errors, refused.message]
         else:
-            login_user(user, remember=True)
+            login_user(user)
             return redirect(_next_url())
     return render_template("auth/signup.html", form=form)
+
+
+def _signup_allowed(email: str | None) -> bool:
+    """Count a sign-up against its address from this IP, and against this browser."""
+    key = accounts.normal_email(email)
+    by_address = limits.signup.allow(request.remote_addr or "?", key)
+    return by_address and limits.signups_by_client.allow(access.client_id())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -51,15 +75,18 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        if not limits.login.allow(request.remote_addr or "?", (form.email.data or "").lower()):
-            error = "Too many attempts. Wait a minute, then try again."
+        # The same normalised address the account lookup uses, so no spelling of it
+        # (" Victim@example.org") gets fresh guesses.
+        key = accounts.normal_email(form.email.data)
+        if not limits.login.allow(request.remote_addr or "?", key):
+            error = TOO_MANY
         else:
             try:
                 user = accounts.authenticate(form.email.data or "", form.password.data or "")
             except DomainError as refused:
                 error = refused.message
             else:
-                login_user(user, remember=True)
+                login_user(user, remember=bool(form.remember.data))
                 return redirect(_next_url())
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status
@@ -70,5 +97,45 @@ def logout() -> Response:
     """Log out (a POST with its CSRF token, so no other site can log you out)."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    logout_user()
+    if current_user.is_authenticated:
+        user_id = current_user.id
+        # Every session and remember cookie of the account ends, not just this cookie:
+        # a copied or forgotten one must not outlive the logout.
+        accounts.end_sessions(user_id)
+        logout_user()
+        evict.close_consoles(
+            user_id, reason="logged_out", message="You logged out. Log in again to go on."
+        )
     return redirect(url_for("home.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response | tuple[str, int]:
+    """Change the password; every other session and remember cookie of the account ends."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not limits.login.allow(request.remote_addr or "?", current_user.email):
+            form.current.errors = [*form.current.errors, TOO_MANY]
+        else:
+            try:
+                user = accounts.change_password(
+                    current_user.id, form.current.data or "", form.new.data or ""
+                )
+            except DomainError as refused:
+                field = form.new if refused.code in accounts.PASSWORD_REFUSED else form.current
+                field.errors = [*field.errors, refused.message]
+            else:
+                evict.close_consoles(
+                    user.id,
+                    reason="password_changed",
+                    message="Your password was changed. Log in again to go on.",
+                )
+                # This browser stays logged in, under the new version; it keeps
+                # a remember cookie only if it had one.
+                remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+                login_user(user, remember=remembered in request.cookies)
+                flash("Your password is changed. You were logged out everywhere else.")
+                return redirect(url_for("canvas.dashboard"))
+    status = 400 if form.errors else 200
+    return render_template("auth/password.html", form=form), status

@@ -1,4 +1,5 @@
-"""Teams: create one, see its members, invite people with links that expire."""
+"""Teams: create one, see its members, invite people with links that expire, and take
+people out (an owner removes a member, a member leaves)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..errors import NotFound
+from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..forms import ActionForm, TeamForm
 from ..models import Invite, utcnow
+from ..realtime import evict
 from ..services import accounts
 
 bp = Blueprint("teams", __name__, url_prefix="/teams")
@@ -44,7 +46,14 @@ def show(team_id: int) -> str:
         .where(Invite.expires_at > utcnow())
         .order_by(Invite.id)
     ).scalars()
-    return render_template("team/team.html", team=team, invites=invites, form=ActionForm())
+    mine = next(m for m in team.memberships if m.user_id == current_user.id)
+    return render_template(
+        "team/team.html",
+        team=team,
+        invites=invites,
+        form=ActionForm(),
+        is_owner=mine.role == "owner",
+    )
 
 
 def _checked_action() -> None:
@@ -91,3 +100,65 @@ def accept(token: str) -> str | Response:
         flash(f"You are now a member of {team.name}.")
         return redirect(url_for("teams.show", team_id=team.id))
     return render_template("team/accept.html", invite=invite, form=form)
+
+
+def _closed_out(departure: accounts.Departure, message: str) -> None:
+    """Close the consoles the person had open on the team's workshops: from now on they
+    must not receive its names, answers or share link."""
+    evict.close_consoles(
+        departure.user_id,
+        workshop_ids=departure.workshop_ids,
+        reason="left_team",
+        message=message,
+    )
+
+
+@bp.post("/<int:team_id>/members/<int:member_id>/remove")
+@login_required
+def remove_member(team_id: int, member_id: int) -> Response:
+    """Take a member out of the team (owners only); their open consoles close at once."""
+    _checked_action()
+    team = _member_team(team_id)
+    try:
+        departure = accounts.remove_member(team_id, current_user.id, member_id)
+    except NotFound:
+        abort(404)
+    except DomainError as refused:
+        flash(refused.message)
+        return redirect(url_for("teams.show", team_id=team_id))
+    _closed_out(departure, f"You are no longer a member of {team.name}.")
+    flash("They are no longer a member. Their open consoles of this team's workshops closed.")
+    return redirect(url_for("teams.show", team_id=team_id))
+
+
+@bp.post("/<int:team_id>/leave")
+@login_required
+def leave(team_id: int) -> Response:
+    """Leave the team; a team's last owner must make someone else an owner first."""
+    _checked_action()
+    team = _member_team(team_id)
+    try:
+        departure = accounts.leave_team(team_id, current_user.id)
+    except DomainError as refused:
+        flash(refused.message)
+        return redirect(url_for("teams.show", team_id=team_id))
+    _closed_out(departure, f"You left {team.name}.")
+    flash(f"You left {team.name}.")
+    return redirect(url_for("canvas.dashboard"))
+
+
+@bp.post("/<int:team_id>/members/<int:member_id>/owner")
+@login_required
+def make_owner(team_id: int, member_id: int) -> Response:
+    """Make a member an owner too (owners only)."""
+    _checked_action()
+    _member_team(team_id)
+    try:
+        accounts.make_owner(team_id, current_user.id, member_id)
+    except NotFound:
+        abort(404)
+    except DomainError as refused:
+        flash(refused.message)
+        return redirect(url_for("teams.show", team_id=team_id))
+    flash("They are an owner of the team now.")
+    return redirect(url_for("teams.show", team_id=team_id))
