@@ -27,9 +27,11 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
         "anonymous": True,
     }
     heard = console.received()
-    joined = [m["args"][0] for m in heard if m["name"] == "participant"]
-    assert [p["participant"]["name"] for p in joined] == ["Ana", "Ben", "Anonymous"]
-    assert all(p["participant"]["connected"] for p in joined)
+    # Each newcomer is heard of as the form stores them, then again as their phone connects.
+    joined = [m["args"][0]["participant"] for m in heard if m["name"] == "participant"]
+    latest = {p["id"]: p for p in joined}
+    assert [p["name"] for p in latest.values()] == ["Ana", "Ben", "Anonymous"]
+    assert all(p["connected"] for p in latest.values())
     assert [m["args"][0] for m in heard if m["name"] == "counts"][-1]["participants"] == 3
     assert screen.events("counts")[-1]["connected"] == 3
 

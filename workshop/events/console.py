@@ -1,4 +1,4 @@
-"""Events the facilitator's console sends. Each changes the room and publishes it."""
+"""Events the facilitator's console sends. Each changes the room; the unit of work publishes it."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from flask import request
 from flask_socketio import join_room
 
 from .. import access
+from ..extensions import socketio
 from ..models import Workshop
 from ..realtime import evict, rooms
 from ..realtime.connections import Binding, Role, connections
-from ..realtime.publish import publish_answer, publish_move, publish_state
 from ..realtime.snapshots import console_state
 from ..services import facilitation, synthesis
-from ..services.lookup import workshop_by_id
 from .dispatch import Ack, bind, handles, ok
 from .schema import Bool, Int, ident
 
@@ -35,7 +34,6 @@ def join_console(workshop_id: int) -> Ack:
 
 
 def _moved(workshop: Workshop) -> Ack:
-    publish_move(workshop)
     return ok(phase=workshop.phase, position=workshop.position)
 
 
@@ -67,7 +65,6 @@ def goto_question(me: Binding, position: int) -> Ack:
 def end(me: Binding) -> Ack:
     """End the workshop; phones are thanked, and a changed canvas is sealed first."""
     workshop, sealed = synthesis.finish(me.workshop_id)
-    publish_state(workshop)
     return ok(phase=workshop.phase, position=None, sealed=sealed.number if sealed else None)
 
 
@@ -87,7 +84,6 @@ def reveal(me: Binding, revealed: bool) -> Ack:
 def hide_answer(me: Binding, answer_id: int, hidden: bool) -> Ack:
     """Moderate one answer: hidden answers never reach the projector."""
     answer = facilitation.set_answer_hidden(me.workshop_id, answer_id, hidden)
-    publish_answer(workshop_by_id(me.workshop_id), answer)
     return ok(answer_id=answer.id, hidden=answer.hidden)
 
 
@@ -101,3 +97,22 @@ def start_timer(me: Binding, seconds: int) -> Ack:
 def stop_timer(me: Binding) -> Ack:
     """Cancel the countdown."""
     return _moved(facilitation.stop_timer(me.workshop_id))
+
+
+@handles("workshop:lock_joining", {"locked": Bool()}, FACILITATOR)
+def lock_joining(me: Binding, locked: bool) -> Ack:
+    """Close the door to new participants, or open it again; people already in get back in."""
+    workshop = facilitation.set_joining_locked(me.workshop_id, locked)
+    return ok(joining_locked=workshop.joining_locked)
+
+
+@handles("participant:remove", {"participant_id": ident()}, FACILITATOR)
+def remove_participant(me: Binding, participant_id: int) -> Ack:
+    """Remove a participant: their answers are hidden, and their phone is turned away."""
+    person = facilitation.remove_participant(me.workshop_id, participant_id)
+    # Their open sockets in this process close; coming back is refused (`removed`),
+    # and a socket elsewhere can no longer write (every write checks the removal).
+    room = rooms.participant(person.id)
+    for sid, _ in list(socketio.server.manager.get_participants("/", room)):
+        socketio.server.disconnect(sid, namespace="/")
+    return ok(participant_id=person.id)

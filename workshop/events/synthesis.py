@@ -9,7 +9,6 @@ from ..errors import Stale
 from ..method import get_method
 from ..models import CanvasField
 from ..realtime.connections import Binding, Role
-from ..realtime.publish import publish_field, publish_merged, publish_reactions, publish_state
 from ..realtime.snapshots import epoch_ms, field_view
 from ..services import canvas, synthesis
 from ..services.lookup import workshop_by_id
@@ -30,13 +29,12 @@ def _console_field(workshop_id: int, key: str) -> dict[str, object]:
 
 
 def _edit(me: Binding, key: str, change: Callable[[], CanvasField]) -> Ack:
-    """Apply one canvas change and publish it; a stale edit gets the field as it now is."""
+    """Apply one canvas change (published as it commits); a stale edit gets the field as it is."""
     try:
-        field = change()
+        change()
     except Stale as stale:
         stale.details = {"field": _console_field(me.workshop_id, key)}
         raise
-    publish_field(workshop_by_id(me.workshop_id), field)
     return ok(field=_console_field(me.workshop_id, key))
 
 
@@ -44,7 +42,6 @@ def _edit(me: Binding, key: str, change: Callable[[], CanvasField]) -> Ack:
 def open_synthesis(me: Binding) -> Ack:
     """Move the room from the questions to building the canvas; everyone sees it."""
     workshop = synthesis.open_synthesis(me.workshop_id)
-    publish_state(workshop)
     return ok(phase=workshop.phase)
 
 
@@ -88,7 +85,6 @@ def pin(me: Binding, field: str, answer_id: int, pinned: bool) -> Ack:
 def merge(me: Binding, answer_id: int, into_id: int) -> Ack:
     """Fold a near-duplicate into another answer; the console groups them."""
     moved = synthesis.merge(me.workshop_id, answer_id, into_id)
-    publish_merged(workshop_by_id(me.workshop_id), moved)
     return ok(merged=[a.id for a in moved], into_id=moved[0].merged_into_id)
 
 
@@ -96,7 +92,6 @@ def merge(me: Binding, answer_id: int, into_id: int) -> Ack:
 def unmerge(me: Binding, answer_id: int) -> Ack:
     """Split a merged answer out again."""
     answer = synthesis.unmerge(me.workshop_id, answer_id)
-    publish_merged(workshop_by_id(me.workshop_id), [answer])
     return ok(answer_id=answer.id)
 
 
@@ -104,7 +99,6 @@ def unmerge(me: Binding, answer_id: int) -> Ack:
 def seal(me: Binding) -> Ack:
     """Seal the canvas into its next numbered, dated version."""
     version = synthesis.seal(me.workshop_id)
-    publish_state(workshop_by_id(me.workshop_id))
     return ok(version={"number": version.number, "sealed_at": epoch_ms(version.sealed_at)})
 
 
@@ -113,5 +107,4 @@ def react(me: Binding, field: str, reaction: str | None) -> Ack:
     """A phone agrees with, has a concern about, or withdraws from a field's statement."""
     assert me.participant_id is not None
     kind = synthesis.react(me.workshop_id, me.participant_id, field, reaction)
-    publish_reactions(me.workshop_id, field)
     return ok(field=field, reaction=kind, reactions=canvas.tally(me.workshop_id, field))

@@ -8,6 +8,22 @@ are coalesced to a few updates a second (`coalesce.py`).
 
 from __future__ import annotations
 
+from flask import has_request_context, request
+
+from ..changes import (
+    AnswerRemoved,
+    AnswersMerged,
+    AnswerStored,
+    Change,
+    FieldChanged,
+    ParticipantJoined,
+    ParticipantRemoved,
+    ReactionChanged,
+    RoomChanged,
+    RoomMoved,
+    ShareChanged,
+    VersionSealed,
+)
 from ..extensions import db, socketio
 from ..method import get_method
 from ..models import Answer, CanvasField, Participant, Question, Workshop
@@ -32,6 +48,59 @@ from .snapshots import (
 
 COUNTS = "counts"
 _REACTIONS = "reactions:"
+# Changes after which every audience gets its whole state: what they change is everywhere.
+_WHOLE = (RoomChanged, VersionSealed, ParticipantRemoved)
+
+
+def deliver(changes: list[Change]) -> None:
+    """Publish a unit of work's committed changes, in order, to the rooms that must hear them.
+
+    The one way a change reaches the room (services/unit_of_work.py calls it).
+    A change after which every audience needs its whole state sends that once,
+    and the canvas and moves it includes are not sent again on their own.
+    """
+    origin = _origin_sid()
+    by_workshop: dict[int, list[Change]] = {}
+    for change in changes:
+        by_workshop.setdefault(change.workshop_id, []).append(change)
+    for workshop_id, group in by_workshop.items():
+        workshop = db.session.get(Workshop, workshop_id)
+        if workshop is None:
+            continue
+        whole = any(
+            isinstance(c, _WHOLE) or (isinstance(c, RoomMoved) and not c.within_questions)
+            for c in group
+        )
+        if whole:
+            publish_state(workshop)
+        elif any(isinstance(c, RoomMoved) for c in group):
+            publish_move(workshop)
+        for change in group:
+            _deliver_one(workshop, change, whole, origin)
+
+
+def _deliver_one(workshop: Workshop, change: Change, whole: bool, origin: str | None) -> None:
+    if isinstance(change, AnswerStored):
+        publish_answer(workshop, change.answer, skip_sid=origin)
+    elif isinstance(change, AnswerRemoved):
+        publish_answer_removed(workshop, change.removed, skip_sid=origin)
+    elif isinstance(change, AnswersMerged):
+        publish_merged(workshop, change.answers)
+    elif isinstance(change, ParticipantJoined):
+        publish_presence(workshop, change.participant, set())
+    elif isinstance(change, ReactionChanged):
+        publish_reactions(workshop.id, change.field_key)
+    elif whole:
+        return  # the whole state already carried it
+    elif isinstance(change, FieldChanged):
+        publish_field(workshop, change.field, phones=not change.pins_only)
+    elif isinstance(change, ShareChanged):
+        publish_share(workshop)
+
+
+def _origin_sid() -> str | None:
+    """Return the socket whose event made the change: its own tab already has the answer."""
+    return getattr(request, "sid", None) if has_request_context() else None
 
 
 def publish_state(workshop: Workshop) -> None:
@@ -175,8 +244,11 @@ def publish_presence(
     live_updates.mark(workshop.id, COUNTS)
 
 
-def publish_field(workshop: Workshop, field: CanvasField) -> None:
-    """Send a changed canvas field to every audience that shows the canvas."""
+def publish_field(workshop: Workshop, field: CanvasField, *, phones: bool = True) -> None:
+    """Send a changed canvas field to every audience that shows the canvas.
+
+    A change of its pinned sources alone (`phones=False`) is not the phones' business.
+    """
     # Numbered message: what is due goes first, so the projector sees no false gap.
     live_updates.send_due(workshop.id)
     spec = get_method(workshop.method_key).field(field.key)
@@ -189,11 +261,19 @@ def publish_field(workshop: Workshop, field: CanvasField) -> None:
     )
     shared = field_view(field, spec, tally)
     socketio.emit("canvas_field", {"field": shared, "seq": seq}, to=screen)
-    socketio.emit(
-        "canvas_field",
-        {"field": shared, "seq": phone_seq},
-        to=rooms.audience(workshop.id, Role.PHONE),
-    )
+    if phones:
+        socketio.emit(
+            "canvas_field",
+            {"field": shared, "seq": phone_seq},
+            to=rooms.audience(workshop.id, Role.PHONE),
+        )
+
+
+def publish_share(workshop: Workshop) -> None:
+    """Tell the console the share link changed; the projector's next counts cover the number."""
+    console, _ = _rooms(workshop)
+    socketio.emit("share", {"share_token": workshop.share_token, "seq": workshop.seq}, to=console)
+    live_updates.mark(workshop.id, COUNTS)
 
 
 def publish_reactions(workshop_id: int, field: str) -> None:

@@ -8,6 +8,14 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import canvas as rules
 from .. import phases
+from ..changes import (
+    AnswersMerged,
+    FieldChanged,
+    ReactionChanged,
+    RoomMoved,
+    ShareChanged,
+    VersionSealed,
+)
 from ..codes import new_token
 from ..errors import Closed, NotFound, Stale, TransitionError, ValidationError
 from ..extensions import db
@@ -15,9 +23,10 @@ from ..method import get_method
 from ..models import Answer, CanvasField, CanvasVersion, Pin, Reaction, Workshop, utcnow
 from ..phases import Phase
 from . import canvas, facilitation
-from .lookup import participant as find_participant
+from .lookup import present_participant as find_participant
 from .lookup import workshop_by_id
 from .transactions import writes
+from .unit_of_work import record
 
 
 @writes
@@ -26,6 +35,7 @@ def open_synthesis(workshop_id: int) -> Workshop:
     workshop = workshop_by_id(workshop_id)
     facilitation.point_to(workshop, phases.synthesize(workshop.pointer))
     canvas.fields(workshop)
+    record(RoomMoved(workshop.id, within_questions=False))
     db.session.commit()
     return workshop
 
@@ -58,6 +68,7 @@ def _field(workshop: Workshop, key: str, base_version: int) -> CanvasField:
 def _changed(field: CanvasField) -> CanvasField:
     field.version += 1
     field.updated_at = utcnow()
+    record(FieldChanged(field.workshop_id, field))
     db.session.commit()
     return field
 
@@ -116,6 +127,7 @@ def set_pin(workshop_id: int, key: str, answer_id: int, pinned: bool) -> CanvasF
         return field
     # Pins are a set, so two consoles pinning never conflict: the field's version,
     # which guards the statement, is left alone.
+    record(FieldChanged(workshop_id, field, pins_only=True))
     try:
         db.session.commit()
     except IntegrityError:  # pinned twice at once from two consoles: one pin stands
@@ -142,6 +154,7 @@ def merge(workshop_id: int, answer_id: int, into_id: int) -> list[Answer]:
     moved = [answer, *followers]
     for item in moved:
         item.merged_into_id = target.id
+    record(AnswersMerged(workshop_id, moved))
     db.session.commit()
     return moved
 
@@ -152,6 +165,7 @@ def unmerge(workshop_id: int, answer_id: int) -> Answer:
     _editable(workshop_id)
     answer = _answer(workshop_id, answer_id)
     answer.merged_into_id = None
+    record(AnswersMerged(workshop_id, [answer]))
     db.session.commit()
     return answer
 
@@ -179,6 +193,7 @@ def react(workshop_id: int, participant_id: int, key: str, kind: str | None) -> 
     else:
         reaction.kind = kind
         reaction.updated_at = utcnow()
+    record(ReactionChanged(workshop_id, key))
     db.session.commit()
     return kind
 
@@ -210,6 +225,7 @@ def _new_version(workshop: Workshop) -> CanvasVersion:
         sealed_at=utcnow(),
     )
     workshop.versions.append(sealed)
+    record(VersionSealed(workshop.id, sealed))
     return sealed
 
 
@@ -220,6 +236,7 @@ def finish(workshop_id: int) -> tuple[Workshop, CanvasVersion | None]:
     phases.end(workshop.pointer)  # refuse before sealing anything
     sealed = _new_version(workshop) if unsealed_changes(workshop) else None
     facilitation.end(workshop)
+    record(RoomMoved(workshop.id, within_questions=False))
     db.session.commit()
     return workshop, sealed
 
@@ -247,6 +264,7 @@ def share(workshop_id: int) -> str:
     """Make a new read-only share link; any earlier one stops working."""
     workshop = workshop_by_id(workshop_id)
     workshop.share_token = new_token()
+    record(ShareChanged(workshop.id))
     db.session.commit()
     return workshop.share_token
 
@@ -255,6 +273,7 @@ def share(workshop_id: int) -> str:
 def revoke_share(workshop_id: int) -> None:
     """Stop the share link from working."""
     workshop_by_id(workshop_id).share_token = None
+    record(ShareChanged(workshop_id))
     db.session.commit()
 
 
@@ -274,7 +293,7 @@ def revise(workshop_id: int, by_user_id: int, number: int | None = None) -> Work
     if not source.versions:
         raise TransitionError("Seal a version of this canvas before revising it.")
     sealed = version(source, number) if number is not None else source.versions[-1]
-    revision = facilitation.create_workshop(
+    revision = facilitation.new_workshop(
         f"{source.title} (revision)"[:120],
         source.organisation,
         source.method_key,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from ..extensions import db
+from . import unit_of_work
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -28,7 +29,11 @@ _SQLITE_WRITER = threading.RLock()
 
 
 def writes(service: Callable[P, R]) -> Callable[P, R]:
-    """Run the service in a write transaction (nested calls share the outer one)."""
+    """Run the service in a write transaction and unit of work (nested calls share the outer one).
+
+    What the service recorded (`unit_of_work.record`) is published once it is over,
+    outside SQLite's write lock.
+    """
 
     @functools.wraps(service)
     def in_write_transaction(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -41,14 +46,18 @@ def writes(service: Callable[P, R]) -> Callable[P, R]:
         # Decide on what the database holds now, not on what was read before the lock.
         session.expire_all()
         queue = _SQLITE_WRITER if db.engine.dialect.name == "sqlite" else contextlib.nullcontext()
-        with queue:
-            session.connection(execution_options={IMMEDIATE: True})
-            session.info[IMMEDIATE] = True
-            try:
-                return service(*args, **kwargs)
-            finally:
-                session.info[IMMEDIATE] = False
-                if session.in_transaction():
-                    session.rollback()  # a service that raised leaves nothing half-written
+        unit_of_work.begin(session)
+        try:
+            with queue:
+                session.connection(execution_options={IMMEDIATE: True})
+                session.info[IMMEDIATE] = True
+                try:
+                    return service(*args, **kwargs)
+                finally:
+                    session.info[IMMEDIATE] = False
+                    if session.in_transaction():
+                        session.rollback()  # a service that raised leaves nothing half-written
+        finally:
+            unit_of_work.end(session)
 
     return in_write_transaction
