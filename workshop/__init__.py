@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from .extensions import csrf, login_manager, socketio
+from .realtime import message_queue
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -30,14 +32,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["HTTPS"]
 
     # Handlers must be registered before init_app, which hands them to each new server.
-    from . import database, events, sequence, views  # noqa: F401
+    from . import database, events, views  # noqa: F401
     from .ratelimit import limits
     from .realtime.coalesce import live_updates
     from .realtime.connections import connections
-    from .realtime.publish import send_live_updates
+    from .realtime.publish import deliver, send_live_updates
+    from .services import unit_of_work
 
     database.init_app(app)
-    sequence.init()
+    unit_of_work.init()
+    unit_of_work.set_publisher(deliver)
     csrf.init_app(app)
     login_manager.init_app(app)
     from . import access, cli  # noqa: F401  (the user loader; the flask commands)
@@ -50,30 +54,55 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         max_http_buffer_size=app.config["SOCKET_MAX_MESSAGE_BYTES"],
         # None means the app's own origin only; WORKSHOP_CORS_ORIGINS widens it.
         cors_allowed_origins=app.config["CORS_ORIGINS"],
-        # Several processes serving one workshop relay their broadcasts through Redis.
-        message_queue=app.config["MESSAGE_QUEUE"],
-        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
+        # Several processes serving one workshop relay their broadcasts through Redis,
+        # with every wait on it bounded (realtime/message_queue.py).
+        **message_queue.socketio_options(app.config),
     )
     connections.clear()
     limits.reset()
     live_updates.init_app(send_live_updates)
     if app.config["MESSAGE_QUEUE"]:
-        _share_presence(app.config["MESSAGE_QUEUE"])
+        _share_presence(app)
     views.init_app(app)
+    # Outermost, in front of engine.io too: no body over its limit reaches either.
+    from . import bounded
+
+    bounded.init_app(app)
+    if proxies := int(app.config["TRUSTED_PROXIES"]):
+        # Pages and the socket both see the phone's address, not the proxy's, so the
+        # per-IP counts (ratelimit.py) count phones, not the whole venue behind nginx.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     return app
 
 
-def _share_presence(url: str) -> None:
-    """Keep presence in Redis, refreshed in the background, when processes share a workshop."""
+def _share_presence(app: Flask) -> None:
+    """Keep presence in Redis, published in the background, when processes share a workshop."""
     from .realtime import presence
+    from .realtime.coalesce import live_updates
     from .realtime.connections import connections
+    from .realtime.message_queue import redis_options
+    from .realtime.publish import COUNTS
 
-    shared = presence.from_url(url)
+    config = app.config
+    shared = presence.from_url(
+        config["MESSAGE_QUEUE"],
+        connections.local_online,
+        connections.local_workshops,
+        {**redis_options(config), "max_connections": config["REDIS_MAX_CONNECTIONS"]},
+        presence.PresenceTimings(
+            ttl=config["PRESENCE_TTL"],
+            refresh=config["PRESENCE_REFRESH"],
+            flush=config["PRESENCE_FLUSH"],
+        ),
+    )
     connections.shared = shared
 
-    def keep_alive() -> None:
-        while connections.shared is shared:
-            socketio.sleep(presence.REFRESH_SECONDS)
-            shared.refresh(connections.local_workshops())
+    def published(workshop_ids: Iterable[int]) -> None:
+        # The consoles' counts are read from what was just published, on every process.
+        with app.app_context():
+            for workshop_id in workshop_ids:
+                live_updates.mark(workshop_id, COUNTS)
 
-    socketio.start_background_task(keep_alive)
+    socketio.start_background_task(shared.run, socketio.sleep, published)

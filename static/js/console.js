@@ -175,6 +175,12 @@ live.on("canvas_field", ({ field }) => {
 
 live.on("reactions", ({ field, reactions }) => synthesis.reactions(field, reactions));
 
+// The share link was made anew or switched off (on the canvas page): nothing to redraw
+// here, but the message is numbered, so it is followed like every other.
+live.on("share", ({ share_token: token }) => {
+  model.shareToken = token ?? null;
+});
+
 live.on("answer", ({ answer, counts }) => {
   const known = model.answers.get(answer.id);
   // Deltas can arrive twice or out of order around a resync: keep the newest.
@@ -480,8 +486,9 @@ function buildGroups() {
 function cardFor(answer) {
   let card = cards.get(answer.id);
   if (!card) {
-    const text = el("p", { className: "answer-text" });
-    const author = el("span", { className: "answer-author" });
+    // dir="auto" on each piece of people's text: Arabic or Hebrew reads right to left.
+    const text = el("p", { className: "answer-text", attrs: { dir: "auto" } });
+    const author = el("span", { className: "answer-author", attrs: { dir: "auto" } });
     // Quiet, and in words: the author changed the text (hiding does not count).
     const edited = el("span", { className: "edited-mark", text: "(edited)" });
     const hiddenTag = el("span", { className: "tag tag-danger answer-hidden-tag", text: "Hidden" });
@@ -575,7 +582,7 @@ function renderParticipants() {
     let item = people.get(p.id);
     if (!item) {
       const dot = el("span", { className: "presence-dot", attrs: { "aria-hidden": "true" } });
-      const name = el("span", { className: "participant-name" });
+      const name = el("span", { className: "participant-name", attrs: { dir: "auto" } });
       const presence = el("span", { className: "participant-presence" });
       const done = el("span", { className: "participant-answered", attrs: { title: "Answered this question" } }, [
         el("span", { text: "✓", attrs: { "aria-hidden": "true" } }),

@@ -6,15 +6,16 @@ from flask import request, session
 from flask_socketio import join_room
 
 from .. import access
+from ..changes import ParticipantJoined
 from ..errors import Forbidden, LimitReached, NotFound
 from ..models import Participant
 from ..ratelimit import limits
 from ..realtime import rooms
 from ..realtime.connections import Binding, Role, connections
-from ..realtime.publish import publish_answer, publish_answer_removed, publish_presence
+from ..realtime.publish import publish_presence
 from ..realtime.snapshots import own_answer_view, phone_snapshot
-from ..services import lookup, participation
-from ..services.lookup import NOT_A_PARTICIPANT, UNKNOWN_CODE
+from ..services import participation, unit_of_work
+from ..services.lookup import NOT_A_PARTICIPANT, REMOVED, UNKNOWN_CODE
 from ..services.participation import CLIENT_KEY_MAX
 from ..text import ANSWER_MAX, NAME_MAX
 from .dispatch import Ack, bind, handles, ok
@@ -36,6 +37,7 @@ _RAW_ANSWER = Str(ANSWER_MAX * 4)
         "join_key": Str(CLIENT_KEY_MAX, required=False),
     },
 )
+@unit_of_work.holding  # a newcomer reaches the console once, already online
 def join_phone(
     workshop_id: int,
     token: str | None,
@@ -52,17 +54,29 @@ def join_phone(
     a name (or anonymously) and a `join_key` of its own, and gets its rejoin
     token back.
     """
+    sid: str = request.sid  # type: ignore[attr-defined]
+    if connections.get(sid) is not None and not limits.resyncs.allow(sid):
+        # A resync builds a whole snapshot; a loop of them is not a phone catching up.
+        wait = round(limits.resyncs.retry_after(sid), 3)
+        raise LimitReached(
+            "Too many resyncs on this connection. Try again shortly.",
+            code="rate_limited",
+            details={"retry_after": wait},
+        )
     person = access.returning_participant(workshop_id, token)
     if person is None:
         if join_key is None:
             raise NotFound(NOT_A_PARTICIPANT)
         person = _newcomer(workshop_id, code, None if anonymous else name, join_key)
+    if person.removed_at is not None:
+        raise Forbidden(REMOVED, code="removed")
     workshop = person.workshop
     came_online = bind(Binding(workshop.id, PHONE, person.id))
     join_room(rooms.audience(workshop.id, PHONE))
     join_room(rooms.participant(person.id))
     snapshot = phone_snapshot(workshop, person)
-    if came_online:
+    newcomer = any(isinstance(c, ParticipantJoined) for c in unit_of_work.held_changes())
+    if came_online and not newcomer:
         question = snapshot["state"]["question"]
         answered = question is not None and any(
             a["question_id"] == question["id"] for a in snapshot["answers"]
@@ -90,11 +104,11 @@ def _newcomer(workshop_id: int, code: str | None, name: str | None, join_key: st
             return known
         raise Forbidden("This connection has joined already; reload the page.")
     # Past the limit, only a retry of a join already made gets through.
-    if limits.joins.full(client) and participation.joined_with(workshop_id, join_key) is None:
-        raise LimitReached("Too many joins from this phone. Wait a minute.", code="rate_limited")
+    if not limits.joins.full(client) or participation.joined_with(workshop_id, join_key) is None:
+        access.admit_newcomer(workshop_id, client)
     person, created = participation.join_once(workshop_id, name, join_key)
     if created:
-        limits.joins.allow(client)
+        access.count_newcomer(workshop_id, client, person.id)
     return person
 
 
@@ -110,8 +124,6 @@ def submit(me: Binding, question_id: int, text: str, client_key: str | None) -> 
     answer, created = participation.submit_answer(
         me.workshop_id, me.participant_id, question_id, text, client_key
     )
-    if created:
-        publish_answer(answer.question.workshop, answer, skip_sid=request.sid)  # type: ignore[attr-defined]
     return ok(answer=own_answer_view(answer), duplicate=not created)
 
 
@@ -120,7 +132,6 @@ def edit(me: Binding, answer_id: int, text: str) -> Ack:
     """Rewrite one of this phone's answers while answering is open."""
     assert me.participant_id is not None
     answer = participation.edit_answer(me.workshop_id, me.participant_id, answer_id, text)
-    publish_answer(answer.question.workshop, answer, skip_sid=request.sid)  # type: ignore[attr-defined]
     return ok(answer=own_answer_view(answer))
 
 
@@ -128,7 +139,5 @@ def edit(me: Binding, answer_id: int, text: str) -> Ack:
 def delete(me: Binding, answer_id: int) -> Ack:
     """Delete one of this phone's answers while answering is open."""
     assert me.participant_id is not None
-    answer = participation.delete_answer(me.workshop_id, me.participant_id, answer_id)
-    workshop = lookup.workshop_by_id(me.workshop_id)
-    publish_answer_removed(workshop, answer, skip_sid=request.sid)  # type: ignore[attr-defined]
+    participation.delete_answer(me.workshop_id, me.participant_id, answer_id)
     return ok(answer_id=answer_id)

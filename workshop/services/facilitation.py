@@ -7,16 +7,18 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from .. import phases
+from ..changes import AnswerStored, ParticipantRemoved, RoomChanged, RoomMoved
 from ..codes import new_join_code, new_token
 from ..errors import NotFound, TransitionError, ValidationError
 from ..extensions import db
 from ..method import get_method
-from ..models import Answer, Question, Workshop, utcnow
+from ..models import Answer, Participant, Question, Workshop, utcnow
 from ..phases import Phase, Pointer
 from ..text import ORGANISATION_MAX, TITLE_MAX, optional_text, required_text
 from . import canvas
 from .lookup import workshop_by_id
 from .transactions import writes
+from .unit_of_work import record
 
 TIMER_MIN_SECONDS = 10
 TIMER_MAX_SECONDS = 60 * 60
@@ -32,6 +34,19 @@ def create_workshop(
     created_by_id: int | None = None,
 ) -> Workshop:
     """Create a team's workshop in the lobby, with its questions copied from the method."""
+    workshop = new_workshop(title, organisation, method_key, team_id, created_by_id)
+    db.session.commit()
+    return workshop
+
+
+def new_workshop(
+    title: str,
+    organisation: str | None,
+    method_key: str,
+    team_id: int,
+    created_by_id: int | None = None,
+) -> Workshop:
+    """Add a new workshop to the write under way; the caller commits."""
     title = required_text(title, label="The title", limit=TITLE_MAX)
     organisation = optional_text(organisation, label="The organisation", limit=ORGANISATION_MAX)
     try:
@@ -63,12 +78,12 @@ def create_workshop(
                 for position, spec in enumerate(method.questions)
             ],
         )
-        db.session.add(workshop)
-        canvas.fields(workshop)
         try:
-            db.session.commit()
-        except IntegrityError:  # a join code collision: draw another
-            db.session.rollback()
+            # A savepoint: a join code collision undoes this workshop alone, not the caller's write.
+            with db.session.begin_nested():
+                db.session.add(workshop)
+                canvas.fields(workshop)
+        except IntegrityError:  # draw another code
             continue
         return workshop
     raise RuntimeError("Could not draw a free join code.")
@@ -88,6 +103,7 @@ def start(workshop_id: int) -> Workshop:
     workshop = workshop_by_id(workshop_id)
     point_to(workshop, phases.start(workshop.pointer, len(workshop.questions)))
     workshop.started_at = utcnow()
+    record(RoomMoved(workshop.id))
     db.session.commit()
     return workshop
 
@@ -97,6 +113,7 @@ def step(workshop_id: int, delta: int) -> Workshop:
     """Move to the next (delta=1) or previous (delta=-1) question."""
     workshop = workshop_by_id(workshop_id)
     point_to(workshop, phases.step(workshop.pointer, delta, len(workshop.questions)))
+    record(RoomMoved(workshop.id))
     db.session.commit()
     return workshop
 
@@ -106,6 +123,7 @@ def goto(workshop_id: int, position: int) -> Workshop:
     """Jump to the question at `position` (0-based)."""
     workshop = workshop_by_id(workshop_id)
     point_to(workshop, phases.goto(workshop.pointer, position, len(workshop.questions)))
+    record(RoomMoved(workshop.id))
     db.session.commit()
     return workshop
 
@@ -134,6 +152,7 @@ def set_answering(workshop_id: int, is_open: bool) -> Workshop:
         # even within the grace period that late answers get.
         workshop.timer_ends_at = None
         workshop.timer_seconds = None
+    record(RoomMoved(workshop.id))
     db.session.commit()
     return workshop
 
@@ -143,6 +162,7 @@ def set_revealed(workshop_id: int, revealed: bool) -> Workshop:
     """Show or hide the current question's answers on the projector."""
     workshop = workshop_by_id(workshop_id)
     _current_question(workshop).revealed = revealed
+    record(RoomMoved(workshop.id))
     db.session.commit()
     return workshop
 
@@ -153,9 +173,44 @@ def set_answer_hidden(workshop_id: int, answer_id: int, hidden: bool) -> Answer:
     answer = db.session.get(Answer, answer_id)
     if answer is None or answer.workshop_id != workshop_id:
         raise NotFound("That answer does not exist.")
+    if not hidden and answer.participant.removed_at is not None:
+        raise ValidationError("The answers of a removed participant stay hidden.")
     answer.hidden = hidden
+    record(AnswerStored(workshop_id, answer))
     db.session.commit()
     return answer
+
+
+@writes
+def set_joining_locked(workshop_id: int, locked: bool) -> Workshop:
+    """Close the door to new participants, or open it again; people already in stay in."""
+    workshop = workshop_by_id(workshop_id)
+    if workshop.joining_locked != locked:
+        workshop.joining_locked = locked
+        record(RoomChanged(workshop.id))
+    db.session.commit()
+    return workshop
+
+
+@writes
+def remove_participant(workshop_id: int, participant_id: int) -> Participant:
+    """Remove a participant: their answers are hidden everywhere and they cannot come back.
+
+    The row stays (with `removed_at`), so their rejoin token finds them and is refused,
+    and nothing they wrote is lost to the record. Removing twice changes nothing more.
+    """
+    person = db.session.get(Participant, participant_id)
+    if person is None or person.workshop_id != workshop_id:
+        raise NotFound("That participant is not part of this workshop.")
+    if person.removed_at is None:
+        person.removed_at = utcnow()
+        # Hidden, the answers leave every view that shows the room or the public.
+        db.session.execute(
+            db.update(Answer).where(Answer.participant_id == person.id).values(hidden=True)
+        )
+        record(ParticipantRemoved(workshop_id, person))
+    db.session.commit()
+    return person
 
 
 @writes
@@ -170,6 +225,7 @@ def start_timer(workshop_id: int, seconds: int) -> Workshop:
     workshop.answering_open = True
     workshop.timer_seconds = seconds
     workshop.timer_ends_at = utcnow() + timedelta(seconds=seconds)
+    record(RoomMoved(workshop.id))
     db.session.commit()
     return workshop
 
@@ -180,6 +236,7 @@ def stop_timer(workshop_id: int) -> Workshop:
     workshop = workshop_by_id(workshop_id)
     workshop.timer_ends_at = None
     workshop.timer_seconds = None
+    record(RoomMoved(workshop.id))
     db.session.commit()
     return workshop
 

@@ -9,15 +9,17 @@ from typing import TypeVar
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..changes import AnswerRemoved, AnswerStored, ParticipantJoined
 from ..errors import Closed, LimitReached, NotFound, ValidationError
 from ..extensions import db
 from ..models import Answer, Participant, Question, Workshop, utcnow
 from ..phases import Phase
 from ..text import ANSWER_MAX, NAME_MAX, optional_text, required_text
 from .facilitation import accepting_answers
-from .lookup import participant as find_participant
-from .lookup import workshop_phase
+from .lookup import NO_WORKSHOP
+from .lookup import present_participant as find_participant
 from .transactions import writes
+from .unit_of_work import record
 
 ANSWERS_PER_QUESTION = 20
 CLIENT_KEY_MAX = 64
@@ -53,6 +55,13 @@ def joined_with(workshop_id: int, join_key: str) -> Participant | None:
     ).scalar_one_or_none()
 
 
+_DOOR = select(Workshop.phase, Workshop.joining_locked).where(Workshop.id == bindparam("id"))
+JOINING_LOCKED = (
+    "The facilitator has closed joining for this workshop. If you were in it, "
+    "open it again on the phone you joined with."
+)
+
+
 def join(workshop_id: int, name: str | None) -> Participant:
     """Add a participant to the workshop (the join form's post); no name means anonymous."""
     return join_once(workshop_id, name, None)[0]
@@ -70,14 +79,20 @@ def join_once(workshop_id: int, name: str | None, join_key: str | None) -> tuple
             raise ValidationError("The join key must be 1 to 64 characters.")
         if (known := joined_with(workshop_id, join_key)) is not None:
             return known, False
-    # Only the phase decides, read under the write lock; the rest of the row is not needed.
-    if workshop_phase(workshop_id) == Phase.ENDED:
+    # Only the phase and the lock decide, read under the write lock; not the rest of the row.
+    door = db.session.execute(_DOOR, {"id": workshop_id}).one_or_none()
+    if door is None:
+        raise NotFound(NO_WORKSHOP)
+    if door.phase == Phase.ENDED:
         raise Closed("This workshop has ended.", code="workshop_ended")
+    if door.joining_locked:
+        raise Closed(JOINING_LOCKED, code="joining_locked")
     person = Participant(
         workshop_id=workshop_id,
         name=optional_text(name, label="Your name", limit=NAME_MAX),
         join_key=join_key,
     )
+    record(ParticipantJoined(workshop_id, person))
     # The same join may arrive twice at once (PostgreSQL); then the other made the person.
     return _add_once(person, lambda: joined_with(workshop_id, join_key) if join_key else None)
 
@@ -151,6 +166,7 @@ def submit_answer(
         client_key=client_key,
     )
     answer.created_at = answer.updated_at = utcnow()
+    record(AnswerStored(person.workshop_id, answer))
     # The same send may arrive twice at once; then the other one was stored.
     return _add_once(answer, lambda: _existing(person, client_key) if client_key else None)
 
@@ -164,6 +180,7 @@ def edit_answer(workshop_id: int, participant_id: int, answer_id: int, text: str
     _open_question(person.workshop, answer.question_id)
     answer.text = text
     answer.updated_at = utcnow()
+    record(AnswerStored(workshop_id, answer))
     db.session.commit()
     return answer
 
@@ -184,6 +201,7 @@ def delete_answer(workshop_id: int, participant_id: int, answer_id: int) -> Remo
     answer = _own_answer(person, answer_id)
     _open_question(person.workshop, answer.question_id)
     removed = RemovedAnswer(answer.id, answer.question_id, answer.participant_id)
+    record(AnswerRemoved(workshop_id, removed))
     db.session.delete(answer)
     db.session.commit()
     return removed
