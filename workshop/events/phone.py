@@ -116,14 +116,30 @@ def _newcomer(workshop_id: int, code: str | None, name: str | None, join_key: st
     "answer:submit",
     {"question_id": ident(), "text": _RAW_ANSWER, "client_key": Str(64, required=False)},
     PHONE,
-    limits.answers,
 )
 def submit(me: Binding, question_id: int, text: str, client_key: str | None) -> Ack:
-    """Store an answer to the current question; acknowledged only once committed."""
+    """Store an answer to the current question; acknowledged only once committed.
+
+    Only answers stored count against the answer limit: a phone back from an
+    outage resends its outbox, and a resend of an answer already stored, or a
+    send that failed, must not use up the room for the new ones.
+    """
     assert me.participant_id is not None
+    who = ("p", me.participant_id)
+    if limits.answers.full(*who) and not (
+        client_key and participation.answered_with(me.participant_id, client_key)
+    ):
+        raise LimitReached(
+            "You are sending answers faster than the workshop can take. "
+            "Your answer waits and goes out by itself.",
+            code="rate_limited",
+            details={"retry_after": round(limits.answers.retry_after(*who), 3)},
+        )
     answer, created = participation.submit_answer(
         me.workshop_id, me.participant_id, question_id, text, client_key
     )
+    if created:
+        limits.answers.allow(*who)
     return ok(answer=own_answer_view(answer), duplicate=not created)
 
 

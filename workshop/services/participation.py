@@ -124,6 +124,12 @@ _COUNT_MINE = select(func.count(Answer.id)).where(
 )
 
 
+def answered_with(participant_id: int, client_key: str) -> bool:
+    """Return whether the participant's answer with this client key is stored."""
+    key = {"participant_id": participant_id, "key": client_key}
+    return db.session.execute(_BY_CLIENT_KEY, key).first() is not None
+
+
 def _existing(person: Participant, client_key: str) -> Answer | None:
     return db.session.execute(
         _BY_CLIENT_KEY, {"participant_id": person.id, "key": client_key}
