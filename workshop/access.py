@@ -14,7 +14,8 @@ from flask import current_app, request, session
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .errors import NotFound
+from . import ratelimit
+from .errors import LimitReached, NotFound
 from .extensions import db, login_manager
 from .models import Membership, Participant, User, Workshop
 from .ratelimit import limits
@@ -22,6 +23,7 @@ from .services import accounts, lookup
 
 _REJOIN = "rejoin"
 TOO_MANY_CODES = "Too many codes tried from this device. Wait a minute, then try again."
+TOO_MANY_JOINS = "Too many joins from this phone. Wait a minute."
 _KEEP = 50
 _USER_ID = re.compile(r"(\d{1,18})(?::(\d{1,9}))?", re.ASCII)
 
@@ -135,18 +137,52 @@ def returning_participant(workshop_id: int, token: str | None = None) -> Partici
     return None
 
 
+def client_ip() -> str:
+    """Return the caller's address: the proxy's, unless WORKSHOP_TRUSTED_PROXIES says how many
+    proxies' X-Forwarded-For to believe (ProxyFix then sets it to the phone's own)."""
+    return request.remote_addr or "?"
+
+
 def workshop_for_code(raw: str) -> Workshop:
     """Return the workshop a code names; NotFound reads the same whether it exists or not.
 
-    Wrong codes count against this browser (and, as a backstop, its IP); past
-    the limit, every code is refused for a minute, so codes cannot be guessed.
+    A browser that tried 10 wrong codes in a minute is refused every code for a
+    minute. Wrong codes are also counted per IP and for the whole server, and
+    past a threshold a new phone's check waits, with a delay that grows: a
+    guesser among a venue slows the venue's new phones down, never locks them
+    out. The wait comes before the answer, right or wrong, so its length tells
+    a guesser nothing; a phone already in the workshop never waits.
     """
-    client, ip = client_id(), request.remote_addr or "?"
-    if limits.codes.full(client) or limits.codes_by_ip.full(ip):
+    client, ip = client_id(), client_ip()
+    if limits.codes.full(client):
         raise NotFound(TOO_MANY_CODES, code="rate_limited")
     try:
-        return lookup.workshop_by_code(raw)
+        workshop = lookup.workshop_by_code(raw)
     except NotFound:
+        workshop = None
+    if workshop is None or returning_participant(workshop.id) is None:
+        ratelimit.wait(max(limits.codes_by_ip.delay(ip), limits.codes_everywhere.delay()))
+    if workshop is None:
         limits.codes.allow(client)
-        limits.codes_by_ip.allow(ip)
-        raise
+        limits.codes_by_ip.note(ip)
+        limits.codes_everywhere.note()
+        raise NotFound(lookup.UNKNOWN_CODE)
+    return workshop
+
+
+def admit_newcomer(workshop_id: int, client: str) -> None:
+    """Let a new participant in, or refuse: the same limits for the form and the socket.
+
+    A browser session makes at most 10 people a minute. A fresh cookie is a fresh
+    session, so new people of one workshop are also counted per IP; past a few
+    hundred a minute each waits a little longer (`limits.new_by_ip`), never refused.
+    """
+    if limits.joins.full(client):
+        raise LimitReached(TOO_MANY_JOINS, code="rate_limited")
+    ratelimit.wait(limits.new_by_ip.delay(workshop_id, client_ip()))
+
+
+def count_newcomer(workshop_id: int, client: str, participant_id: int) -> None:
+    """Count a participant just made against its browser session and its IP."""
+    limits.joins.take(participant_id, client)
+    limits.new_by_ip.note(workshop_id, client_ip())

@@ -53,6 +53,14 @@ def database_url(folder: Path) -> str:
     return os.environ.get("WORKSHOP_DATABASE_URL") or f"sqlite:///{folder / 'workshop.db'}"
 
 
+def trusted_proxies(value: str | None) -> int:
+    """Return the number of trusted proxies, checked (0 when unset)."""
+    text = (value or "0").strip()
+    if not text.isdigit() or int(text) > 10:
+        raise ValueError(f"WORKSHOP_TRUSTED_PROXIES must be a number from 0 to 10, not {text!r}.")
+    return int(text)
+
+
 def from_environment(folder: Path) -> dict[str, Any]:
     """Return the app's settings read from the environment."""
     return {
@@ -62,6 +70,10 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # Where phones reach the app, when a proxy hides it; otherwise taken from the request.
         "PUBLIC_URL": os.environ.get("WORKSHOP_PUBLIC_URL", "").rstrip("/") or None,
         "HTTPS": os.environ.get("WORKSHOP_HTTPS") == "1",
+        # How many proxies in front set X-Forwarded-For/-Proto/-Host (nginx: 1). With 0 the
+        # headers are ignored, since anyone can send them; with too many, anyone can pick
+        # their own address and dodge the per-IP counts.
+        "TRUSTED_PROXIES": trusted_proxies(os.environ.get("WORKSHOP_TRUSTED_PROXIES")),
         "CORS_ORIGINS": [o.strip() for o in os.environ["WORKSHOP_CORS_ORIGINS"].split(",")]
         if os.environ.get("WORKSHOP_CORS_ORIGINS")
         else None,

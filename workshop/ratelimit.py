@@ -1,7 +1,10 @@
 """Rate limits counted per participant, per facilitator or per client, never per IP alone.
 
-A whole venue often shares one IP address, so limits that matter to people
-are keyed on who they are. The counters live in this process.
+A whole venue often shares one IP address, so limits that refuse people are
+keyed on who they are. What is counted per IP (or for the whole server) only
+slows down, with a delay that grows (`Backoff`), and never refuses: a venue
+behind one address must never be locked out by one guesser among it. The
+counters live in this process.
 """
 
 from __future__ import annotations
@@ -39,6 +42,15 @@ class SlidingWindow:
                     del self._events[stale]
             return True
 
+    def retry_after(self, *key: Hashable) -> float:
+        """Return how many seconds until `key` may count another event (0 when it may now)."""
+        now = self.clock()
+        with self._lock:
+            events = [t for t in self._events.get(key, ()) if t > now - self.seconds]
+            if len(events) < self.limit:
+                return 0.0
+            return events[-self.limit] + self.seconds - now
+
     def full(self, *key: Hashable) -> bool:
         """Return whether `key` is at its limit now, without counting anything."""
         now = self.clock()
@@ -52,6 +64,82 @@ class SlidingWindow:
 
 
 @dataclass
+class Slots(SlidingWindow):
+    """A SlidingWindow whose events can be given back, each named by a tag when taken."""
+
+    _tags: dict[Hashable, tuple[tuple[Hashable, ...], float]] = field(default_factory=dict)
+
+    def take(self, tag: Hashable, *key: Hashable) -> None:
+        """Count one event for `key`, named `tag` so that `give_back(tag)` can undo it."""
+        now = self.clock()
+        with self._lock:
+            self._events[key].append(now)
+            self._tags[tag] = (key, now)
+            if len(self._tags) > 100_000:  # the oldest are long out of their window
+                for old in list(self._tags)[:50_000]:
+                    del self._tags[old]
+
+    def give_back(self, tag: Hashable) -> None:
+        """Uncount the event named `tag`, if it is still counted."""
+        with self._lock:
+            key, at = self._tags.pop(tag, ((), 0.0))
+            events = self._events.get(key)
+            if events is not None and at in events:
+                events.remove(at)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._events.clear()
+            self._tags.clear()
+
+
+@dataclass
+class Backoff:
+    """A delay that grows with the events counted for a key in the last `seconds`.
+
+    Up to `free` events cost nothing; then the delay starts at `base` seconds
+    and doubles with every further `step` events, up to `cap`. It slows a
+    script down without ever refusing the people who share its address.
+    """
+
+    free: int
+    step: int
+    base: float
+    cap: float
+    seconds: float = 60
+    clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        self._window = SlidingWindow(10**9, self.seconds, clock=lambda: self.clock())
+
+    def note(self, *key: Hashable) -> None:
+        """Count one event for `key`."""
+        self._window.allow(*key)
+
+    def delay(self, *key: Hashable) -> float:
+        """Return the delay the next event for `key` waits, in seconds."""
+        now = self.clock()
+        window = self._window
+        with window._lock:
+            events = window._events.get(key)
+            count = sum(1 for t in events if t > now - self.seconds) if events else 0
+        if count < self.free:
+            return 0.0
+        return min(self.cap, self.base * 2 ** ((count - self.free) / self.step))
+
+    def reset(self) -> None:
+        self._window.reset()
+
+
+def wait(seconds: float) -> None:
+    """Wait without holding up anyone else: a green sleep under gevent and eventlet."""
+    if seconds > 0:
+        from .extensions import socketio
+
+        socketio.sleep(seconds)
+
+
+@dataclass
 class Limits:
     """The product's limits, in one place."""
 
@@ -59,13 +147,33 @@ class Limits:
     answers: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 10))
     # Every other socket event by one participant or one facilitator.
     events: SlidingWindow = field(default_factory=lambda: SlidingWindow(60, 10))
-    # New participants made over the socket by one browser session.
-    joins: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 60))
-    # Wrong join codes from one client (its session), and from one IP as a backstop.
+    # New participants made by one browser session, over the socket or with the form.
+    # A removed participant's slot is given back (tagged by participant id).
+    joins: Slots = field(default_factory=lambda: Slots(10, 60))
+    # New participants of one workshop from one IP. A 2,000-person room behind one
+    # NAT arrives in a minute or two: 300 a minute go straight in, then each waits
+    # 0.1 s, doubling every 300 more, at most 3 s. The whole room still gets in
+    # (the last few hundred in about 3 s each); a script sending one join after
+    # another drops to about 20 people a minute. The facilitator's lock and
+    # remove are the answer to people a room cannot tell from real ones.
+    new_by_ip: Backoff = field(default_factory=lambda: Backoff(300, 300, 0.1, 3))
+    # Wrong join codes from one client (its session): past 10 a minute, that browser
+    # is refused every code for a minute. A fresh cookie starts again, so:
     codes: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 60))
-    codes_by_ip: SlidingWindow = field(default_factory=lambda: SlidingWindow(300, 60))
-    # Login attempts for one address from one IP.
+    # ...wrong codes are also counted per IP and for the whole server, and past a
+    # threshold every new phone's code check waits, right or wrong (docs/security.md
+    # has the arithmetic). Never a refusal: a venue's honest typos stay far below.
+    codes_by_ip: Backoff = field(default_factory=lambda: Backoff(60, 60, 0.5, 10))
+    codes_everywhere: Backoff = field(default_factory=lambda: Backoff(600, 600, 0.5, 10))
+    # Resyncs (a join again on a socket already bound): 2 per 2 s per socket covers
+    # a retried slow join and a missed message; a loop sending them gets rate_limited.
+    resyncs: SlidingWindow = field(default_factory=lambda: SlidingWindow(2, 2))
+    # Login attempts for one address (as accounts.normal_email stores it) from one IP.
     login: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 300))
+    # Sign-ups tried for one address from one IP, and by one browser session: each
+    # costs a password hash, and "exists already" must not be a free address test.
+    signup: SlidingWindow = field(default_factory=lambda: SlidingWindow(5, 300))
+    signups_by_client: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 3600))
 
     def reset(self) -> None:
         for window in vars(self).values():

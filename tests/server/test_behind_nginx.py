@@ -44,6 +44,14 @@ def documented_config() -> str:
     return found.group(1)
 
 
+def documented_environment() -> dict[str, str]:
+    """Return the WORKSHOP_ settings the documented systemd unit sets with Environment=."""
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    unit = re.search(r"```ini\n(.*?)```", text, re.S)
+    assert unit, "docs/deployment.md has no systemd unit"
+    return dict(re.findall(r"^Environment=(WORKSHOP_\w+)=(\S+)", unit.group(1), re.M))
+
+
 def _runnable(config: str, listen: int, upstreams: list[str]) -> str:
     """Point the documented config at this test's ports and folders; change nothing else."""
     servers = re.findall(r"server 127\.0\.0\.1:\d+;", config)
@@ -91,8 +99,14 @@ def running_nginx(folder: Path, site: str, port: int) -> Iterator[str]:
 @pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx-light)")
 def test_the_documented_nginx_config_serves_a_workshop(
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     shared_services: None,  # Redis and PostgreSQL, or a skip saying why
 ) -> None:
+    # The processes run as the documented unit runs them: trusting one proxy.
+    settings = documented_environment()
+    assert settings.get("WORKSHOP_TRUSTED_PROXIES") == "1", settings
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
     for name in ("one", "two", "nginx"):
         (tmp_path / name).mkdir()
     with contextlib.ExitStack() as stack:
@@ -121,6 +135,16 @@ def test_the_documented_nginx_config_serves_a_workshop(
         workshop_id = create_workshop(url, facilitator, "Behind nginx")
         page = facilitator.get(f"{url}/workshops/{workshop_id}/console", timeout=5).text
         code = page.split("/j/", 1)[1][:6]
+        assert f"{url}/j/{code}" in page
+
+        # The app trusts nginx's forwarded headers, so nginx must set each one itself:
+        # a browser's own would otherwise become the host and scheme of the join link.
+        spoofed = facilitator.get(
+            f"{url}/workshops/{workshop_id}/console",
+            headers={"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"},
+            timeout=5,
+        ).text
+        assert f"{url}/j/{code}" in spoofed and "evil.example" not in spoofed
 
         def client(browser: requests.Session) -> socketio.Client:
             """Connect as a browser does: long-polling first, then the upgrade."""

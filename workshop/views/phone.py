@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 
 from .. import access
-from ..errors import Closed, DomainError, NotFound
+from ..errors import Closed, DomainError, LimitReached, NotFound
 from ..forms import JoinForm
 from ..models import Participant, Workshop
 from ..phases import Phase
@@ -42,7 +42,7 @@ def _page(workshop: Workshop, person: Participant | None, form: JoinForm, view: 
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
-def join(code: str) -> str | Response | tuple[str, int]:
+def join(code: str) -> Response | tuple[str, int]:
     """Ask for a display name (or none) and join; a phone that joined goes straight in.
 
     With JavaScript the page joins over its socket and becomes the live view in
@@ -57,18 +57,27 @@ def join(code: str) -> str | Response | tuple[str, int]:
         return _ended(workshop)
     form = JoinForm()
     join_code = workshop.join_code  # read now: joining's write transaction expires the workshop
+    status = 200
     if form.validate_on_submit():
         name = None if form.anonymous.data else form.name.data
+        client = access.client_id()
         try:
+            # The socket's limits: the form is no way around them.
+            access.admit_newcomer(workshop.id, client)
             person = participation.join(workshop.id, name)
-        except Closed:
-            return _ended(workshop)
+        except Closed as closed:
+            if closed.code == "workshop_ended":
+                return _ended(workshop)
+            form.name.errors, status = [*form.name.errors, closed.message], closed.status
+        except LimitReached as limited:
+            form.name.errors, status = [*form.name.errors, limited.message], limited.status
         except DomainError as invalid:
             form.name.errors = [*form.name.errors, invalid.message]
         else:
+            access.count_newcomer(workshop.id, client, person.id)
             access.remember_participant(person.workshop_id, person.id)
             return redirect(url_for("phone.live", code=join_code))
-    return _page(workshop, None, form, "join")
+    return _page(workshop, None, form, "join"), status
 
 
 @bp.route("/<code>/live")
