@@ -38,6 +38,8 @@ FACILITATOR_EVENTS: dict[str, dict[str, Any]] = {
     "answers:merge": {"answer_id": 1, "into_id": 2},
     "answers:unmerge": {"answer_id": 1},
     "canvas:seal": {},
+    "workshop:lock_joining": {"locked": True},
+    "participant:remove": {"participant_id": 1},
 }
 PHONE_EVENTS: dict[str, dict[str, Any]] = {
     "answer:submit": {"question_id": 1, "text": "Injected"},
@@ -122,6 +124,8 @@ def _payload(payload: dict[str, Any], world: World) -> dict[str, Any]:
     for key in ("answer_id", "into_id"):
         if key in aimed:
             aimed[key] = world.answer_ids[0 if key == "answer_id" else 1]
+    if "participant_id" in aimed:
+        aimed["participant_id"] = world.own_phone.join_ack["me"]["id"]
     return aimed
 
 

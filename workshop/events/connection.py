@@ -20,5 +20,6 @@ def on_disconnect(reason: object = None) -> None:
     if binding is None or not went_offline or binding.participant_id is None:
         return
     person = db.session.get(Participant, binding.participant_id)
-    if person is not None:
+    # A removed participant's socket closing is no news: the console has dropped them.
+    if person is not None and person.removed_at is None:
         publish_presence(person.workshop, person)

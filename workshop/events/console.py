@@ -8,6 +8,7 @@ from flask_socketio import join_room
 from .. import access
 from ..extensions import socketio
 from ..models import Workshop
+from ..ratelimit import limits
 from ..realtime import evict, rooms
 from ..realtime.connections import Binding, Role, connections
 from ..realtime.snapshots import console_state
@@ -110,6 +111,7 @@ def lock_joining(me: Binding, locked: bool) -> Ack:
 def remove_participant(me: Binding, participant_id: int) -> Ack:
     """Remove a participant: their answers are hidden, and their phone is turned away."""
     person = facilitation.remove_participant(me.workshop_id, participant_id)
+    limits.joins.give_back(person.id)  # a fake person removed no longer counts for its maker
     # Their open sockets in this process close; coming back is refused (`removed`),
     # and a socket elsewhere can no longer write (every write checks the removal).
     room = rooms.participant(person.id)

@@ -53,6 +53,7 @@ def workshop_view(workshop: Workshop, *, phone: bool = False) -> Payload:
         "total": len(workshop.questions),
         "answering_open": workshop.answering_open,
         "accepting": accepting_answers(workshop),
+        "joining_locked": workshop.joining_locked,
         "timer": timer_view(workshop),
         # Clients compare this with their own clock, so a wrong phone clock is harmless.
         "server_time": epoch_ms(utcnow()),
@@ -92,6 +93,7 @@ def answer_view(answer: Answer, *, with_author: bool = True) -> Payload:
     if with_author:
         view["participant_id"] = answer.participant_id
         view["author"] = answer.participant.display_name
+        view["author_removed"] = answer.participant.removed_at is not None
     return view
 
 
@@ -123,17 +125,20 @@ def counts(workshop: Workshop, online: frozenset[int], *, shown_only: bool = Fal
 
     With `shown_only` (the projector), answers hidden by the facilitator are not counted.
     """
+    # Removed participants are out of the room: not counted, nor are their answers.
     joined = db.session.execute(
-        db.select(func.count(Participant.id)).filter_by(workshop_id=workshop.id)
+        db.select(func.count(Participant.id)).filter_by(workshop_id=workshop.id, removed_at=None)
     ).scalar_one()
     answers = answered = 0
     question = workshop.current_question
     if question is not None:
-        query = db.select(
-            func.count(Answer.id), func.count(Answer.participant_id.distinct())
-        ).filter_by(question_id=question.id)
+        query = (
+            db.select(func.count(Answer.id), func.count(Answer.participant_id.distinct()))
+            .join(Participant, Participant.id == Answer.participant_id)
+            .where(Answer.question_id == question.id, Participant.removed_at.is_(None))
+        )
         if shown_only:
-            query = query.filter_by(hidden=False)
+            query = query.where(Answer.hidden.is_(False))
         answers, answered = db.session.execute(query).one()
     return {
         "question_id": question.id if question else None,
@@ -169,7 +174,11 @@ def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "audience": "console",
         "workshop": workshop_view(workshop),
         "questions": [question_view(q, total) for q in workshop.questions],
-        "participants": [participant_view(p, online, answered) for p in workshop.participants],
+        "participants": [
+            participant_view(p, online, answered)
+            for p in workshop.participants
+            if p.removed_at is None
+        ],
         "answers": [answer_view(a) for a in answers],
         "counts": counts(workshop, online),
         "canvas": canvas_view(workshop, console=True),

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..codes import normalise_join_code
-from ..errors import NotFound
+from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import Participant, Workshop
 
@@ -88,4 +88,17 @@ def participant(workshop_id: int, participant_id: int, *, lock: bool = False) ->
         )
     if found is None or found.workshop_id != workshop_id:
         raise NotFound(NOT_A_PARTICIPANT)
+    return found
+
+
+REMOVED = "The facilitator removed you from this workshop."
+
+
+def present_participant(
+    workshop_id: int, participant_id: int, *, lock: bool = False
+) -> Participant:
+    """Return the participant as `participant` does, refused once the facilitator removed them."""
+    found = participant(workshop_id, participant_id, lock=lock)
+    if found.removed_at is not None:
+        raise Forbidden(REMOVED, code="removed")
     return found
