@@ -23,8 +23,26 @@ def counted(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def clean(text: str, *, multiline: bool = False) -> str:
+def encodable(text: str, *, label: str = "The text") -> str:
+    """Return `text`, or raise ValidationError when it cannot be stored or sent as UTF-8.
+
+    JSON lets a client send a lone UTF-16 surrogate ("\\ud800"); Python holds it in a
+    str, and it fails later, in the database or the broadcast, as a server error.
+    """
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as broken:
+            raise ValidationError(
+                f"{label} holds an invalid character (a lone surrogate) at position "
+                f"{broken.start + 1}."
+            ) from None
+    return text
+
+
+def clean(text: str, *, multiline: bool = False, label: str = "The text") -> str:
     """Return `text` normalised, without control characters, trimmed."""
+    encodable(text, label=label)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _INVISIBLE.sub("", _CONTROLS.sub("", text))
     if not multiline:
@@ -38,7 +56,7 @@ def required_text(value: object, *, label: str, limit: int, multiline: bool = Fa
     """Return cleaned, non-empty text no longer than `limit`, or raise ValidationError."""
     if not isinstance(value, str):
         raise ValidationError(f"{label} must be text.")
-    text = clean(value, multiline=multiline)
+    text = clean(value, multiline=multiline, label=label)
     if not text:
         raise ValidationError(f"{label} cannot be empty.", code="empty")
     if len(text) > limit:
@@ -54,6 +72,6 @@ def optional_text(value: object, *, label: str, limit: int) -> str | None:
     """Return cleaned text, or None when it is missing or blank."""
     if value is None:
         return None
-    if isinstance(value, str) and not clean(value):
+    if isinstance(value, str) and not clean(value, label=label):
         return None
     return required_text(value, label=label, limit=limit)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ValidationError
+from ..text import encodable
+from ..urls import ID_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class Str:
                 f"'{name}' is {len(value)} characters long; the limit is {self.longest}.",
                 code="too_long",
             )
-        return value
+        return encodable(value, label=f"'{name}'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +74,14 @@ class StrList:
             raise ValidationError(
                 f"Each item of '{name}' is at most {self.longest} characters.", code="too_long"
             )
-        return value
+        return [encodable(item, label=f"An item of '{name}'") for item in value]
 
 
 Rule = Int | Str | Bool | StrList
 Schema = Mapping[str, Rule]
-_ID = 2**53  # the largest id a browser can hold exactly
+# The database's own bound (a 32-bit column on PostgreSQL), well under what a browser
+# holds exactly (2**53); a larger number would overflow in the query as a server error.
+_ID = ID_MAX
 
 
 def ident(required: bool = True) -> Int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 
+from .. import urls
 from ..errors import DomainError
 from . import auth, canvas, facilitator, home, phone, screen, teams, transfer
 
@@ -23,6 +24,8 @@ CSP = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    # Before the blueprints: their routes name the `id` converter.
+    urls.init_app(app)
     for blueprint in (
         home.bp,
         auth.bp,

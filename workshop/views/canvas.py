@@ -111,7 +111,7 @@ def dashboard() -> str:
     )
 
 
-@bp.route("/workshops/<int:workshop_id>/canvas")
+@bp.route("/workshops/<id:workshop_id>/canvas")
 def show(workshop_id: int) -> str:
     """Show the live canvas, or one sealed version, with sharing, exports and versions."""
     workshop = _facilitated(workshop_id)
@@ -123,7 +123,7 @@ def show(workshop_id: int) -> str:
     return _render(workshop, doc, version, owner=True, form=ActionForm())
 
 
-@bp.route("/workshops/<int:workshop_id>/canvas/compare")
+@bp.route("/workshops/<id:workshop_id>/canvas/compare")
 def compare_versions(workshop_id: int) -> str:
     """Show two versions side by side, field by field, with the changes marked."""
     workshop = _facilitated(workshop_id)
@@ -147,21 +147,21 @@ def compare_versions(workshop_id: int) -> str:
     )
 
 
-@bp.route("/workshops/<int:workshop_id>/canvas.md")
+@bp.route("/workshops/<id:workshop_id>/canvas.md")
 def export_markdown(workshop_id: int) -> Response:
     """Download the canvas (live, or ?version=N) as Markdown."""
     workshop = _facilitated(workshop_id)
     return _markdown_file(workshop, *_document(workshop, _version_arg(), public=True))
 
 
-@bp.route("/workshops/<int:workshop_id>/canvas.json")
+@bp.route("/workshops/<id:workshop_id>/canvas.json")
 def export_json(workshop_id: int) -> Response:
     """Download the canvas (live, or ?version=N) as JSON; see docs/canvas-json.md."""
     workshop = _facilitated(workshop_id)
     return _json_file(workshop, *_document(workshop, _version_arg(), public=True))
 
 
-@bp.route("/workshops/<int:workshop_id>/answers.csv")
+@bp.route("/workshops/<id:workshop_id>/answers.csv")
 def export_answers(workshop_id: int) -> Response:
     """Download every raw answer with its question, author and time."""
     workshop = _facilitated(workshop_id)
@@ -177,7 +177,7 @@ def _action(workshop_id: int) -> Workshop:
     return workshop
 
 
-@bp.post("/workshops/<int:workshop_id>/share")
+@bp.post("/workshops/<id:workshop_id>/share")
 def share(workshop_id: int) -> BaseResponse:
     """Make a new read-only share link; an earlier one stops working."""
     _action(workshop_id)
@@ -186,7 +186,7 @@ def share(workshop_id: int) -> BaseResponse:
     return _back_to_share(workshop_id)
 
 
-@bp.post("/workshops/<int:workshop_id>/share/revoke")
+@bp.post("/workshops/<id:workshop_id>/share/revoke")
 def revoke(workshop_id: int) -> BaseResponse:
     """Switch the share link off."""
     _action(workshop_id)
@@ -201,7 +201,7 @@ def _back_to_share(workshop_id: int) -> BaseResponse:
     return redirect(url_for("canvas.show", workshop_id=workshop_id, version=number) + "#share")
 
 
-@bp.post("/workshops/<int:workshop_id>/seal")
+@bp.post("/workshops/<id:workshop_id>/seal")
 def seal(workshop_id: int) -> BaseResponse:
     """Seal the canvas as it stands into a new version."""
     _action(workshop_id)
@@ -210,7 +210,7 @@ def seal(workshop_id: int) -> BaseResponse:
     return redirect(url_for("canvas.show", workshop_id=workshop_id, version=sealed.number))
 
 
-@bp.post("/workshops/<int:workshop_id>/revise")
+@bp.post("/workshops/<id:workshop_id>/revise")
 def revise(workshop_id: int) -> BaseResponse:
     """Start a new workshop whose canvas begins from the latest version: a strategy reset."""
     _action(workshop_id)

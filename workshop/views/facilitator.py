@@ -41,7 +41,7 @@ def new() -> str | Response:
     return render_template("console/new.html", form=form)
 
 
-@bp.route("/<int:workshop_id>/console")
+@bp.route("/<id:workshop_id>/console")
 @login_required
 def console(workshop_id: int) -> str:
     """Show the live console to a member of the team that owns the workshop."""

@@ -35,7 +35,7 @@ def new() -> str | Response:
     return render_template("team/new.html", form=form)
 
 
-@bp.route("/<int:team_id>")
+@bp.route("/<id:team_id>")
 @login_required
 def show(team_id: int) -> str:
     """Show the team's members and its open invitations."""
@@ -61,7 +61,7 @@ def _checked_action() -> None:
         abort(400)
 
 
-@bp.post("/<int:team_id>/invites")
+@bp.post("/<id:team_id>/invites")
 @login_required
 def invite(team_id: int) -> Response:
     """Make an invite link that works for a week."""
@@ -72,7 +72,7 @@ def invite(team_id: int) -> Response:
     return redirect(url_for("teams.show", team_id=team_id))
 
 
-@bp.post("/<int:team_id>/invites/<int:invite_id>/revoke")
+@bp.post("/<id:team_id>/invites/<id:invite_id>/revoke")
 @login_required
 def revoke(team_id: int, invite_id: int) -> Response:
     """Withdraw an invite link before it expires."""
@@ -113,7 +113,7 @@ def _closed_out(departure: accounts.Departure, message: str) -> None:
     )
 
 
-@bp.post("/<int:team_id>/members/<int:member_id>/remove")
+@bp.post("/<id:team_id>/members/<id:member_id>/remove")
 @login_required
 def remove_member(team_id: int, member_id: int) -> Response:
     """Take a member out of the team (owners only); their open consoles close at once."""
@@ -131,7 +131,7 @@ def remove_member(team_id: int, member_id: int) -> Response:
     return redirect(url_for("teams.show", team_id=team_id))
 
 
-@bp.post("/<int:team_id>/leave")
+@bp.post("/<id:team_id>/leave")
 @login_required
 def leave(team_id: int) -> Response:
     """Leave the team; a team's last owner must make someone else an owner first."""
@@ -147,7 +147,7 @@ def leave(team_id: int) -> Response:
     return redirect(url_for("canvas.dashboard"))
 
 
-@bp.post("/<int:team_id>/members/<int:member_id>/owner")
+@bp.post("/<id:team_id>/members/<id:member_id>/owner")
 @login_required
 def make_owner(team_id: int, member_id: int) -> Response:
     """Make a member an owner too (owners only)."""

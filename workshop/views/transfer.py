@@ -26,7 +26,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Import workshop")
 
 
-@bp.route("/<int:workshop_id>/export.json")
+@bp.route("/<id:workshop_id>/export.json")
 @login_required
 def export(workshop_id: int) -> Response:
     """Download the whole workshop: questions, people, answers, reactions, canvas, versions."""
