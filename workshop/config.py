@@ -90,6 +90,10 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # A phone keeps its place in a workshop for a long day and a follow-up.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "SOCKET_MAX_MESSAGE_BYTES": 64 * 1024,
+        # Every request body is bounded (workshop/bounded.py); forms and logins are small.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # The import upload alone may be larger: a 20 MB file and its form around it.
+        "IMPORT_MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
         # Live counts and reaction tallies go to the console and projector at most this often
         # (seconds); 0 sends each at once, in the caller's thread.
         "LIVE_UPDATE_INTERVAL": float(os.environ.get("WORKSHOP_LIVE_UPDATE_INTERVAL", "0.25")),
