@@ -80,6 +80,18 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # redis://host:6379/0 when several server processes serve the same workshops.
         "MESSAGE_QUEUE": os.environ.get("WORKSHOP_MESSAGE_QUEUE") or None,
         "MESSAGE_QUEUE_CHANNEL": os.environ.get("WORKSHOP_MESSAGE_QUEUE_CHANNEL", "workshop"),
+        # Every wait on Redis is bounded (seconds): a hung Redis must not freeze the room.
+        "REDIS_TIMEOUT": float(os.environ.get("WORKSHOP_REDIS_TIMEOUT", "2")),
+        "REDIS_CONNECT_TIMEOUT": float(os.environ.get("WORKSHOP_REDIS_CONNECT_TIMEOUT", "2")),
+        # Presence's connections per process; a burst beyond it waits up to REDIS_TIMEOUT.
+        "REDIS_MAX_CONNECTIONS": int(os.environ.get("WORKSHOP_REDIS_MAX_CONNECTIONS", "20")),
+        # Broadcasts held for the other processes while Redis is away; the oldest go first.
+        "MESSAGE_QUEUE_OUTBOX": int(os.environ.get("WORKSHOP_MESSAGE_QUEUE_OUTBOX", "5000")),
+        # A process's presence expires this long after it last wrote it (a crash's phones
+        # drop out); it is rewritten every PRESENCE_REFRESH seconds, changes every 0.1 s.
+        "PRESENCE_TTL": float(os.environ.get("WORKSHOP_PRESENCE_TTL", "60")),
+        "PRESENCE_REFRESH": float(os.environ.get("WORKSHOP_PRESENCE_REFRESH", "20")),
+        "PRESENCE_FLUSH": float(os.environ.get("WORKSHOP_PRESENCE_FLUSH", "0.1")),
         # Connections the kernel queues before the server accepts them; a join storm of
         # 1,000 phones overflowed gevent's default of 128. Capped by net.core.somaxconn.
         "LISTEN_BACKLOG": int(os.environ.get("WORKSHOP_LISTEN_BACKLOG", "2048")),

@@ -32,3 +32,11 @@ def shared_services(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SECRET_KEY", secrets.token_hex(16))
     monkeypatch.setenv("WORKSHOP_MESSAGE_QUEUE", REDIS_URL)
     monkeypatch.setenv("WORKSHOP_MESSAGE_QUEUE_CHANNEL", f"test-{secrets.token_hex(4)}")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis's URL; the test is skipped, with the reason, when it is not running."""
+    if problem := _redis_problem():
+        pytest.skip(problem)
+    return REDIS_URL

@@ -135,14 +135,19 @@ class LiveClient:
         assert ok, f"waited {timeout}s for {count} x {event!r}; got {len(payloads)}"
         return payloads
 
-    def wait_until(self, event: str, settled: Callable[[Any], bool], timeout: float = 10) -> Any:
-        """Return the first payload of `event` for which `settled` holds (live numbers coalesce)."""
+    def wait_until(
+        self, event: str, settled: Callable[[Any], bool], timeout: float = 10, since: int = 0
+    ) -> Any:
+        """Return the first payload of `event` for which `settled` holds (live numbers coalesce).
+
+        `since` skips what arrived before it (a `len(client.received)` taken earlier).
+        """
         with self._arrived:
             ok = self._arrived.wait_for(
-                lambda: any(settled(data) for name, data in self.received if name == event),
+                lambda: any(settled(data) for name, data in self.received[since:] if name == event),
                 timeout,
             )
-            payloads = [data for name, data in self.received if name == event]
+            payloads = [data for name, data in self.received[since:] if name == event]
         assert ok, f"waited {timeout}s for a settled {event!r}; got {payloads}"
         return next(data for data in payloads if settled(data))
 

@@ -67,6 +67,9 @@ def test_a_workshop_runs_across_two_processes(tmp_path: Path, shared_services: N
 
         joined = console.wait_for("participant", count=3)
         assert {p["participant"]["name"] for p in joined} == {"Ana", "Ben", "Cy"}
+        # Presence is published in the background (realtime/presence.py); the counts
+        # that follow each publication say when the other process can read it.
+        console.wait_until("counts", lambda c: c["connected"] == 3)
         state = console.send("console:join", {"workshop_id": workshop_id})["state"]
         assert [p["connected"] for p in state["participants"]] == [True, True, True]
 

@@ -34,7 +34,8 @@ class Connections:
         self._lock = threading.Lock()
         self._bindings: dict[str, Binding] = {}
         self._phones: dict[int, Counter[int]] = {}
-        # Set when several processes serve one workshop (see presence.py).
+        # Set when several processes serve one workshop (see presence.py). Telling it
+        # who came and went only marks the workshop: it publishes in the background.
         self.shared: Any = None
 
     def bind(self, sid: str, binding: Binding) -> bool:
@@ -75,6 +76,10 @@ class Connections:
         """Return the ids of the workshop's participants with at least one open socket."""
         if self.shared is not None:
             return self.shared.online(workshop_id)
+        return self.local_online(workshop_id)
+
+    def local_online(self, workshop_id: int) -> frozenset[int]:
+        """Return the workshop's participants with an open socket on this process."""
         with self._lock:
             return frozenset(self._phones.get(workshop_id, ()))
 
@@ -86,6 +91,8 @@ class Connections:
         with self._lock:
             self._bindings.clear()
             self._phones.clear()
+        if self.shared is not None:
+            self.shared.stop()  # an earlier app's publisher must not outlive it
         self.shared = None
 
 
