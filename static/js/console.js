@@ -72,6 +72,11 @@ const ui = {
   participantSummary: byId("participant-summary"),
   participantList: byId("participant-list"),
   participantsEmpty: byId("participants-empty"),
+  participantsError: byId("participants-error"),
+  participantsTitle: byId("participants-title"),
+  lockJoining: byId("btn-lock-joining"),
+  lockStatus: byId("join-lock-status"),
+  lockError: byId("lock-error"),
   end: byId("btn-end"),
   endConfirm: byId("end-confirm"),
   endConfirmYes: byId("btn-end-confirm"),
@@ -267,6 +272,7 @@ function render() {
   renderParticipants();
   renderCounts();
   renderNextStep();
+  renderLock();
   if (w.phase === "synthesis") synthesis.render();
   fresh.clear();
   // A control that went away under the keyboard focus (Start once started, Next on
@@ -505,7 +511,7 @@ function cardFor(answer) {
   }
   const { text, author, edited, hiddenTag, toggle } = card.parts;
   setText(text, answer.text);
-  setText(author, answer.author);
+  setText(author, answer.author_removed ? `${answer.author} (removed)` : answer.author);
   edited.hidden = !answer.edited;
   card.dataset.edited = String(Boolean(answer.edited));
   card.dataset.hidden = String(answer.hidden);
@@ -520,6 +526,8 @@ function cardFor(answer) {
       ? `Show ${quote(answer.text, 30)} by ${answer.author} on the projector again`
       : `Hide ${quote(answer.text, 30)} by ${answer.author} from the projector`,
   );
+  // A removed person's answers stay hidden: there is nothing to show again.
+  toggle.hidden = Boolean(answer.author_removed);
   toggle.disabled = busy.has(toggle);
   return card;
 }
@@ -588,11 +596,15 @@ function renderParticipants() {
         el("span", { text: "✓", attrs: { "aria-hidden": "true" } }),
         el("span", { className: "visually-hidden", text: "answered" }),
       ]);
-      item = el("li", { className: "participant", data: { participantId: p.id } }, [dot, name, presence, done]);
-      item.parts = { dot, name, presence, done };
+      const remove = el("button", { className: "btn btn-sm btn-ghost participant-remove", text: "Remove", attrs: { type: "button" } });
+      remove.addEventListener("click", () => removeParticipant(p.id, remove));
+      item = el("li", { className: "participant", data: { participantId: p.id } }, [dot, name, presence, done, remove]);
+      item.parts = { dot, name, presence, done, remove };
       people.set(p.id, item);
     }
-    const { dot, name, presence, done } = item.parts;
+    const { dot, name, presence, done, remove } = item.parts;
+    remove.setAttribute("aria-label", `Remove ${p.name}`);
+    remove.disabled = busy.has(remove);
     setText(name, p.name);
     name.classList.toggle("is-anonymous", p.anonymous);
     dot.classList.toggle("is-online", p.connected);
@@ -649,6 +661,44 @@ async function act(button, errorNode, event, payload = {}) {
 
 function start() {
   return act(ui.start, ui.navError, "workshop:start");
+}
+
+function renderLock() {
+  const w = model.workshop;
+  const locked = Boolean(w && w.joining_locked);
+  ui.lockJoining.setAttribute("aria-pressed", String(locked));
+  ui.lockJoining.disabled = busy.has(ui.lockJoining) || !w || w.phase === "ended";
+  setText(
+    ui.lockStatus,
+    locked
+      ? "Joining is closed: new people are turned away; people already in can come back."
+      : "Anyone with the code can join.",
+  );
+}
+
+function toggleJoiningLock() {
+  const locked = Boolean(model.workshop && model.workshop.joining_locked);
+  return act(ui.lockJoining, ui.lockError, "workshop:lock_joining", { locked: !locked });
+}
+
+async function removeParticipant(participantId, button) {
+  const person = model.participants.get(participantId);
+  if (!person) return;
+  const sure = window.confirm(
+    `Remove ${person.name}? Their answers will be hidden everywhere and their phone will be turned away.`,
+  );
+  if (!sure) return;
+  const ack = await act(button, ui.participantsError, "participant:remove", { participant_id: participantId });
+  if (ack && ack.ok) {
+    // The focus moves on to the next person's button (or the list's heading), not the page.
+    const order = Array.from(model.participants.keys()).sort((a, b) => a - b);
+    const nextId = order[order.indexOf(participantId) + 1] ?? order[order.indexOf(participantId) - 1];
+    model.participants.delete(participantId);
+    announce(`${person.name} was removed.`);
+    render();
+    const nextItem = people.get(nextId);
+    (nextItem && nextItem.isConnected ? nextItem.parts.remove : ui.participantsTitle).focus();
+  }
 }
 
 function next() {
@@ -709,6 +759,7 @@ async function toggleHidden(answerId, button, errorNode) {
 }
 
 ui.start.addEventListener("click", start);
+ui.lockJoining.addEventListener("click", toggleJoiningLock);
 ui.synthesisButton.addEventListener("click", openSynthesis);
 ui.backToQuestions.addEventListener("click", backToQuestions);
 ui.sealVersion.addEventListener("click", () => synthesis.seal(ui.sealVersion, ui.synthesisError));

@@ -154,6 +154,8 @@ function render() {
   let view = w.phase === "questions" && model.question ? "question" : w.phase === "ended" ? "ended" : "lobby";
   if (canvasShown) view = w.phase === "ended" ? "ended-canvas" : "canvas";
   body.dataset.view = view;
+  // Closed to new people: the code and QR code give way to "Joining is closed" (screen.css).
+  body.dataset.joining = w.joining_locked ? "closed" : "open";
   ui.lobby.hidden = view !== "lobby";
   ui.question.hidden = view !== "question";
   ui.ended.hidden = view !== "ended" && view !== "ended-canvas";
