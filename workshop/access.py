@@ -143,6 +143,14 @@ def client_ip() -> str:
     return request.remote_addr or "?"
 
 
+def _wait(seconds: float) -> None:
+    """Wait before answering, holding no database connection: a thousand waiting
+    requests must not empty the pool for everyone else."""
+    if seconds > 0:
+        db.session.rollback()  # only reads so far; what was loaded reloads when used
+        ratelimit.wait(seconds)
+
+
 def workshop_for_code(raw: str) -> Workshop:
     """Return the workshop a code names; NotFound reads the same whether it exists or not.
 
@@ -161,7 +169,7 @@ def workshop_for_code(raw: str) -> Workshop:
     except NotFound:
         workshop = None
     if workshop is None or returning_participant(workshop.id) is None:
-        ratelimit.wait(max(limits.codes_by_ip.delay(ip), limits.codes_everywhere.delay()))
+        _wait(max(limits.codes_by_ip.delay(ip), limits.codes_everywhere.delay()))
     if workshop is None:
         limits.codes.allow(client)
         limits.codes_by_ip.note(ip)
@@ -179,7 +187,7 @@ def admit_newcomer(workshop_id: int, client: str) -> None:
     """
     if limits.joins.full(client):
         raise LimitReached(TOO_MANY_JOINS, code="rate_limited")
-    ratelimit.wait(limits.new_by_ip.delay(workshop_id, client_ip()))
+    _wait(limits.new_by_ip.delay(workshop_id, client_ip()))
 
 
 def count_newcomer(workshop_id: int, client: str, participant_id: int) -> None:

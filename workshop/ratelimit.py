@@ -151,19 +151,19 @@ class Limits:
     # A removed participant's slot is given back (tagged by participant id).
     joins: Slots = field(default_factory=lambda: Slots(10, 60))
     # New participants of one workshop from one IP. A 2,000-person room behind one
-    # NAT arrives in a minute or two: 300 a minute go straight in, then each waits
-    # 0.1 s, doubling every 300 more, at most 3 s. The whole room still gets in
-    # (the last few hundred in about 3 s each); a script sending one join after
-    # another drops to about 20 people a minute. The facilitator's lock and
-    # remove are the answer to people a room cannot tell from real ones.
-    new_by_ip: Backoff = field(default_factory=lambda: Backoff(300, 300, 0.1, 3))
+    # NAT arrives over a few minutes: 300 a minute go straight in, then each waits
+    # 0.5 s, doubling every 300 more, at most 3 s; nobody is ever refused. No rule
+    # per address can tell such a room from a script, so this only holds a script
+    # to a room's pace (one join after another settles near 300 a minute); the
+    # facilitator's lock and remove deal with the people it made.
+    new_by_ip: Backoff = field(default_factory=lambda: Backoff(300, 300, 0.5, 3))
     # Wrong join codes from one client (its session): past 10 a minute, that browser
     # is refused every code for a minute. A fresh cookie starts again, so:
     codes: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 60))
     # ...wrong codes are also counted per IP and for the whole server, and past a
     # threshold every new phone's code check waits, right or wrong (docs/security.md
     # has the arithmetic). Never a refusal: a venue's honest typos stay far below.
-    codes_by_ip: Backoff = field(default_factory=lambda: Backoff(60, 60, 0.5, 10))
+    codes_by_ip: Backoff = field(default_factory=lambda: Backoff(100, 100, 0.5, 10))
     codes_everywhere: Backoff = field(default_factory=lambda: Backoff(600, 600, 0.5, 10))
     # Resyncs (a join again on a socket already bound): 2 per 2 s per socket covers
     # a retried slow join and a missed message; a loop sending them gets rate_limited.
