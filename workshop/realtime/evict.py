@@ -43,7 +43,10 @@ def _redis() -> Any | None:
 
 
 def _key(user_id: int) -> str:
-    return f"workshop:consoles:u{user_id}"
+    # Per channel, like the broadcasts: deployments (and test runs) sharing one Redis
+    # on channels of their own must not close each other's consoles.
+    channel = current_app.config.get("MESSAGE_QUEUE_CHANNEL", "workshop")
+    return f"workshop:consoles:{channel}:u{user_id}"
 
 
 def console_opened(sid: str, user_id: int, workshop_id: int) -> None:
