@@ -8,15 +8,18 @@ link.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from .canvas import REACTIONS, VALUE_FACETS, purpose_kind, statement_text, value_items
+from .canvas import SCHEMA as CANVAS_SCHEMA
 from .codes import new_join_code, new_token
 from .errors import ValidationError
 from .extensions import db
-from .method import METHODS
+from .method import METHODS, Section
 from .models import (
     Answer,
     CanvasField,
@@ -26,18 +29,26 @@ from .models import (
     Question,
     Reaction,
     Workshop,
+    utcnow,
 )
+from .phases import Phase
 from .services.transactions import writes
+from .text import (
+    ANSWER_MAX,
+    NAME_MAX,
+    ORGANISATION_MAX,
+    TITLE_MAX,
+    encodable,
+    optional_text,
+    required_text,
+)
+from .urls import ID_MAX
 
 FORMAT = "workshop-export/1"
 
 
 def _time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def export_workshop(workshop: Workshop) -> dict[str, Any]:
@@ -116,63 +127,446 @@ def export_workshop(workshop: Workshop) -> dict[str, Any]:
     }
 
 
-def _require(condition: bool, what: str) -> None:
-    if not condition:
-        raise ValidationError(f"This file is not a workshop export: {what}.")
+# Bounds on what one file may hold: far above a real day's workshop, low enough
+# that a crafted file cannot make one import take the server's memory or minutes.
+MOST = {
+    "questions": 100,
+    "participants": 5_000,
+    "answers": 50_000,
+    "reactions": 50_000,
+    "canvas": 50,
+    "pins": 10_000,
+    "versions": 500,
+}
+_SECTIONS = frozenset(section.value for section in Section)
+_PHASES = frozenset(phase.value for phase in Phase)
+
+
+class _Refused(Exception):
+    """One thing wrong in the file, and where."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(f"{where}: {what}")
+        self.where, self.what = where, what
+
+
+def _object(value: Any, where: str, keys: set[str], optional: set[str] = frozenset()) -> dict:  # type: ignore[assignment]
+    """Return `value`, a JSON object holding `keys` (and perhaps `optional`), nothing else."""
+    if not isinstance(value, dict):
+        raise _Refused(where, "must be an object")
+    missing = sorted(keys - value.keys())
+    if missing:
+        raise _Refused(where, f"'{missing[0]}' is missing")
+    unknown = sorted(str(k) for k in value.keys() - keys - optional)
+    if unknown:
+        raise _Refused(where, f"unexpected field '{unknown[0][:40]}'")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Refused(where, "must be a list")
+    if len(value) > MOST[where]:
+        raise _Refused(where, f"holds {len(value)} items; the most is {MOST[where]}")
+    return value
+
+
+def _int(value: Any, where: str, low: int = 0, high: int = ID_MAX, *, null: bool = False) -> Any:
+    if value is None and null:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Refused(where, "must be a whole number")
+    if not low <= value <= high:
+        raise _Refused(where, f"must be from {low} to {high}")
+    return value
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise _Refused(where, "must be true or false")
+    return value
+
+
+def _choice(value: Any, where: str, allowed: Iterable[str], *, null: bool = False) -> Any:
+    if value is None and null:
+        return None
+    options = sorted(allowed)
+    if not isinstance(value, str) or value not in options:
+        raise _Refused(where, f"must be one of {', '.join(options)}")
+    return value
+
+
+def _moment(value: Any, where: str, *, null: bool = True) -> datetime | None:
+    if value is None and null:
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise _Refused(where, "must be a date and time (ISO 8601)")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise _Refused(where, "must be a date and time (ISO 8601)") from None
+    # Stored as UTC without a zone, as everything else is.
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _text(value: Any, where: str, limit: int, *, multiline: bool = False) -> str:
+    """Cleaned as the live product cleans what people type, or refused."""
+    try:
+        return required_text(value, label=where, limit=limit, multiline=multiline)
+    except ValidationError as refused:
+        raise _Refused(where, refused.message.removeprefix(where).strip(" .")) from None
+
+
+def _optional(value: Any, where: str, limit: int) -> str | None:
+    try:
+        return optional_text(value, label=where, limit=limit)
+    except ValidationError as refused:
+        raise _Refused(where, refused.message.removeprefix(where).strip(" .")) from None
+
+
+def _key(value: Any, where: str) -> str | None:
+    """A client key: as the socket accepts it (no cleaning; it is compared, not shown)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 1 <= len(value) <= 64:
+        raise _Refused(where, "must be text of 1 to 64 characters, or null")
+    try:
+        return encodable(value, label=where)
+    except ValidationError:
+        raise _Refused(where, "holds an invalid character (a lone surrogate)") from None
+
+
+def _unique(values: list[Any], where: str, what: str) -> None:
+    seen: set[Any] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise _Refused(f"{where}[{index}]", f"repeats {what} {value!r}")
+        seen.add(value)
+
+
+def _canvas_rules(value: Any, where: str, run: Callable[[Any], Any]) -> Any:
+    try:
+        return run(value)
+    except ValidationError as refused:
+        raise _Refused(where, refused.message.rstrip(".")) from None
+
+
+def _document(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
+    """A sealed canvas document, in the shape the canvas pages and exports read."""
+    doc = _object(value, where, {"schema", "fields"}, {"workshop"})
+    if doc["schema"] != CANVAS_SCHEMA:
+        raise _Refused(f"{where}.schema", f"must be {CANVAS_SCHEMA}")
+    if "workshop" in doc:
+        info = _object(doc["workshop"], f"{where}.workshop", {"title", "method"}, {"organisation"})
+        _text(info["title"], f"{where}.workshop.title", TITLE_MAX)
+        _optional(info.get("organisation"), f"{where}.workshop.organisation", ORGANISATION_MAX)
+        _text(info["method"], f"{where}.workshop.method", 200)
+    if not isinstance(doc["fields"], list) or len(doc["fields"]) > MOST["canvas"]:
+        raise _Refused(f"{where}.fields", f"must be a list of at most {MOST['canvas']} fields")
+    for index, item in enumerate(doc["fields"]):
+        at = f"{where}.fields[{index}]"
+        field = _object(
+            item, at, {"key", "label", "statement"}, {"summary", "sources", "purpose", "values"}
+        )
+        _choice(field["key"], f"{at}.key", fields)
+        _text(field["label"], f"{at}.label", 120)
+        if "summary" in field:
+            _optional(field["summary"], f"{at}.summary", 600)
+        _canvas_rules(field["statement"], f"{at}.statement", _statement)
+        if "purpose" in field:
+            _canvas_rules(field["purpose"], f"{at}.purpose", purpose_kind)
+        if "values" in field:
+            _values(field["values"], f"{at}.values")
+        sources = field.get("sources", [])
+        if not isinstance(sources, list) or len(sources) > MOST["pins"]:
+            raise _Refused(f"{at}.sources", "must be a list")
+        for number, source in enumerate(sources):
+            place = f"{at}.sources[{number}]"
+            source = _object(source, place, {"answer_id", "question", "text"}, {"hidden"})
+            _int(source["answer_id"], f"{place}.answer_id", 1, 2**53)
+            _text(source["question"], f"{place}.question", 300)
+            _text(source["text"], f"{place}.text", ANSWER_MAX, multiline=True)
+    return doc
+
+
+def _statement(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValidationError("must be text")
+    return statement_text(value)
+
+
+def _values(value: Any, where: str) -> dict[str, list[str]] | None:
+    if value is None:
+        return None
+    items = _object(value, where, set(), set(VALUE_FACETS))
+    kept: dict[str, list[str]] = {}
+    for facet_key, listed in items.items():
+        if not isinstance(listed, list):
+            raise _Refused(f"{where}.{facet_key}", "must be a list of text")
+        kept[facet_key] = _canvas_rules(listed, f"{where}.{facet_key}", value_items)
+    return kept
+
+
+def checked(data: Any) -> dict[str, Any]:
+    """Return the export `data`, every field checked and every text cleaned, or raise.
+
+    docs/workshop-json.md describes the format. Nothing is written until all of it
+    has been checked, so a refused file changes nothing.
+    """
+    try:
+        return _checked(data)
+    except _Refused as refused:
+        raise ValidationError(
+            f"This workshop file cannot be imported: {refused.where}: {refused.what}."
+        ) from None
+
+
+def _checked(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise _Refused("format", f"this is not a workshop export (expected {FORMAT})")
+    data = _object(data, "file", {"format", "workshop", *MOST})
+    info = _object(
+        data["workshop"],
+        "workshop",
+        {"title", "method", "phase"},
+        {"organisation", "position", "answering_open", "created_at", "started_at", "ended_at"},
+    )
+    method_key = _choice(info["method"], "workshop.method", METHODS)
+    method = METHODS[method_key]
+    fields = {field.key for field in method.fields}
+
+    questions = []
+    for index, item in enumerate(_list(data["questions"], "questions")):
+        at = f"questions[{index}]"
+        q = _object(
+            item,
+            at,
+            {"position", "key", "section", "prompt", "hint", "field"},
+            {"facet", "revealed"},
+        )
+        if _int(q["position"], f"{at}.position", 0, MOST["questions"]) != index:
+            raise _Refused(f"{at}.position", f"must be {index}: positions run 0, 1, 2, … in order")
+        field = _choice(q["field"], f"{at}.field", fields)
+        facet = _choice(q.get("facet"), f"{at}.facet", VALUE_FACETS, null=True)
+        if (facet is None) != (field != "values"):
+            raise _Refused(f"{at}.facet", "is 'ours' or 'shared' on a values question, else null")
+        questions.append(
+            {
+                "position": index,
+                "key": _text(q["key"], f"{at}.key", 40),
+                "section": _choice(q["section"], f"{at}.section", _SECTIONS),
+                "prompt": _text(q["prompt"], f"{at}.prompt", 300),
+                "hint": _optional(q["hint"], f"{at}.hint", 600) or "",
+                "field": field,
+                "facet": facet,
+                "revealed": _bool(q.get("revealed", False), f"{at}.revealed"),
+            }
+        )
+    if not questions:
+        raise _Refused("questions", "a workshop needs at least one question")
+    _unique([q["key"] for q in questions], "questions", "the key")
+
+    phase = _choice(info["phase"], "workshop.phase", _PHASES)
+    position = _int(info.get("position"), "workshop.position", 0, len(questions) - 1, null=True)
+    if phase == Phase.QUESTIONS.value and position is None:
+        raise _Refused("workshop.position", "must name a question while in the questions phase")
+    workshop = {
+        "title": _text(info["title"], "workshop.title", TITLE_MAX),
+        "organisation": _optional(
+            info.get("organisation"), "workshop.organisation", ORGANISATION_MAX
+        ),
+        "method_key": method_key,
+        "phase": phase,
+        "position": position if phase == Phase.QUESTIONS.value else None,
+        "answering_open": _bool(info.get("answering_open", False), "workshop.answering_open")
+        and phase == Phase.QUESTIONS.value,
+        "created_at": _moment(info.get("created_at"), "workshop.created_at"),
+        "started_at": _moment(info.get("started_at"), "workshop.started_at"),
+        "ended_at": _moment(info.get("ended_at"), "workshop.ended_at"),
+    }
+
+    participants = []
+    for index, item in enumerate(_list(data["participants"], "participants")):
+        at = f"participants[{index}]"
+        p = _object(item, at, {"id", "name"}, {"joined_at"})
+        participants.append(
+            {
+                "id": _int(p["id"], f"{at}.id", 1, 2**53),
+                "name": _optional(p["name"], f"{at}.name", NAME_MAX),
+                "joined_at": _moment(p.get("joined_at"), f"{at}.joined_at"),
+            }
+        )
+    _unique([p["id"] for p in participants], "participants", "the id")
+    people = {p["id"] for p in participants}
+
+    answers = []
+    for index, item in enumerate(_list(data["answers"], "answers")):
+        at = f"answers[{index}]"
+        a = _object(
+            item,
+            at,
+            {"id", "question", "participant", "text"},
+            {"hidden", "merged_into", "client_key", "created_at", "updated_at"},
+        )
+        question = _int(a["question"], f"{at}.question", 0, 2**53)
+        if question >= len(questions):
+            raise _Refused(f"{at}.question", f"no question has position {question}")
+        participant = _int(a["participant"], f"{at}.participant", 1, 2**53)
+        if participant not in people:
+            raise _Refused(f"{at}.participant", f"no participant has id {participant}")
+        answers.append(
+            {
+                "id": _int(a["id"], f"{at}.id", 1, 2**53),
+                "question": question,
+                "participant": participant,
+                "text": _text(a["text"], f"{at}.text", ANSWER_MAX, multiline=True),
+                "hidden": _bool(a.get("hidden", False), f"{at}.hidden"),
+                "merged_into": _int(a.get("merged_into"), f"{at}.merged_into", 1, 2**53, null=True),
+                "client_key": _key(a.get("client_key"), f"{at}.client_key"),
+                "created_at": _moment(a.get("created_at"), f"{at}.created_at"),
+                "updated_at": _moment(a.get("updated_at"), f"{at}.updated_at"),
+            }
+        )
+    _unique([a["id"] for a in answers], "answers", "the id")
+    _unique(
+        [(a["participant"], a["client_key"]) for a in answers if a["client_key"]],
+        "answers",
+        "the participant and client key",
+    )
+    known = {a["id"] for a in answers}
+    for index, a in enumerate(answers):
+        target = a["merged_into"]
+        if target is not None and (target not in known or target == a["id"]):
+            raise _Refused(f"answers[{index}].merged_into", f"no other answer has id {target}")
+
+    reactions = []
+    for index, item in enumerate(_list(data["reactions"], "reactions")):
+        at = f"reactions[{index}]"
+        r = _object(item, at, {"participant", "field", "kind"})
+        participant = _int(r["participant"], f"{at}.participant", 1, 2**53)
+        if participant not in people:
+            raise _Refused(f"{at}.participant", f"no participant has id {participant}")
+        reactions.append(
+            {
+                "participant": participant,
+                "field": _choice(r["field"], f"{at}.field", fields),
+                "kind": _choice(r["kind"], f"{at}.kind", REACTIONS),
+            }
+        )
+    _unique(
+        [(r["participant"], r["field"]) for r in reactions],
+        "reactions",
+        "the participant and field",
+    )
+
+    canvas = []
+    for index, item in enumerate(_list(data["canvas"], "canvas")):
+        at = f"canvas[{index}]"
+        f = _object(item, at, {"key"}, {"statement", "purpose", "items", "version"})
+        key = _choice(f["key"], f"{at}.key", fields)
+        purpose = _canvas_rules(f.get("purpose"), f"{at}.purpose", purpose_kind)
+        items = _values(f.get("items"), f"{at}.items")
+        if purpose is not None and key != "purpose":
+            raise _Refused(f"{at}.purpose", "only the purpose field has one")
+        if items is not None and key != "values":
+            raise _Refused(f"{at}.items", "only the values field has lists")
+        canvas.append(
+            {
+                "key": key,
+                "statement": _canvas_rules(f.get("statement", ""), f"{at}.statement", _statement),
+                "purpose": purpose,
+                "items": items,
+                "version": _int(f.get("version", 0), f"{at}.version"),
+            }
+        )
+    _unique([f["key"] for f in canvas], "canvas", "the field")
+
+    pins = []
+    for index, item in enumerate(_list(data["pins"], "pins")):
+        at = f"pins[{index}]"
+        p = _object(item, at, {"field", "answer"})
+        answer = _int(p["answer"], f"{at}.answer", 1, 2**53)
+        if answer not in known:
+            raise _Refused(f"{at}.answer", f"no answer has id {answer}")
+        pins.append({"field": _choice(p["field"], f"{at}.field", fields), "answer": answer})
+    _unique([(p["field"], p["answer"]) for p in pins], "pins", "the pin")
+
+    versions = []
+    for index, item in enumerate(_list(data["versions"], "versions")):
+        at = f"versions[{index}]"
+        v = _object(item, at, {"number", "document"}, {"sealed_at"})
+        if _int(v["number"], f"{at}.number", 1, MOST["versions"]) != index + 1:
+            raise _Refused(f"{at}.number", f"must be {index + 1}: versions run 1, 2, 3, … in order")
+        versions.append(
+            {
+                "number": index + 1,
+                "sealed_at": _moment(v.get("sealed_at"), f"{at}.sealed_at"),
+                "document": _document(v["document"], f"{at}.document", fields),
+            }
+        )
+    return {
+        "workshop": workshop,
+        "questions": questions,
+        "participants": participants,
+        "answers": answers,
+        "reactions": reactions,
+        "canvas": canvas,
+        "pins": pins,
+        "versions": versions,
+    }
+
+
+def _now_if_none(moment: datetime | None) -> datetime:
+    return moment or utcnow()
 
 
 @writes
 def import_workshop(data: Any, team_id: int, created_by_id: int | None = None) -> Workshop:
-    """Create a new workshop in the team from an export; return it."""
-    _require(isinstance(data, dict) and data.get("format") == FORMAT, f"expected {FORMAT}")
-    info = data["workshop"]
-    _require(info.get("method") in METHODS, "unknown method")
+    """Create a new workshop in the team from an export; return it.
+
+    The whole file is checked first (`checked`); a refused file changes nothing.
+    """
+    clean = checked(data)
+    info = clean["workshop"]
     try:
         workshop = Workshop(
             team_id=team_id,
             created_by_id=created_by_id,
             join_code=new_join_code(),
             screen_token=new_token(),
-            title=str(info["title"])[:120],
-            organisation=info.get("organisation"),
-            method_key=info["method"],
-            phase=info["phase"],
-            position=info.get("position"),
-            answering_open=bool(info.get("answering_open")),
-            created_at=_parse(info.get("created_at")),
-            started_at=_parse(info.get("started_at")),
-            ended_at=_parse(info.get("ended_at")),
+            **{**info, "created_at": _now_if_none(info["created_at"])},
         )
-        workshop.questions = [Question(**q) for q in data["questions"]]
+        workshop.questions = [Question(**q) for q in clean["questions"]]
         db.session.add(workshop)
         db.session.flush()
         people = {}
-        for p in data["participants"]:
+        for p in clean["participants"]:
             person = Participant(
-                workshop_id=workshop.id, name=p["name"], joined_at=_parse(p["joined_at"])
+                workshop_id=workshop.id, name=p["name"], joined_at=_now_if_none(p["joined_at"])
             )
             db.session.add(person)
             people[p["id"]] = person
         db.session.flush()
         by_position = {q.position: q for q in workshop.questions}
         answers: dict[int, Answer] = {}
-        for a in data["answers"]:
+        for a in clean["answers"]:
+            created = _now_if_none(a["created_at"])
             answers[a["id"]] = answer = Answer(
                 workshop_id=workshop.id,
                 question_id=by_position[a["question"]].id,
                 participant_id=people[a["participant"]].id,
                 text=a["text"],
                 hidden=a["hidden"],
-                client_key=a.get("client_key"),
-                created_at=_parse(a["created_at"]),
-                updated_at=_parse(a["updated_at"]),
+                client_key=a["client_key"],
+                created_at=created,
+                updated_at=max(created, a["updated_at"] or created),
             )
             db.session.add(answer)
         db.session.flush()
-        for a in data["answers"]:
-            if a.get("merged_into") is not None:
+        for a in clean["answers"]:
+            if a["merged_into"] is not None:
                 answers[a["id"]].merged_into_id = answers[a["merged_into"]].id
-        for r in data["reactions"]:
+        for r in clean["reactions"]:
             db.session.add(
                 Reaction(
                     workshop_id=workshop.id,
@@ -181,23 +575,26 @@ def import_workshop(data: Any, team_id: int, created_by_id: int | None = None) -
                     kind=r["kind"],
                 )
             )
-        for f in data["canvas"]:
+        for f in clean["canvas"]:
             db.session.add(CanvasField(workshop_id=workshop.id, **f))
-        for p in data["pins"]:
+        for p in clean["pins"]:
             db.session.add(
                 Pin(workshop_id=workshop.id, field=p["field"], answer_id=answers[p["answer"]].id)
             )
-        for v in data["versions"]:
+        for v in clean["versions"]:
             db.session.add(
                 CanvasVersion(
                     workshop_id=workshop.id,
                     number=v["number"],
-                    sealed_at=_parse(v["sealed_at"]),
+                    sealed_at=_now_if_none(v["sealed_at"]),
                     document=v["document"],
                 )
             )
         db.session.commit()
-    except (KeyError, TypeError, ValueError, SQLAlchemyError) as broken:
+    except SQLAlchemyError as broken:
+        # Checked above, so this is the database refusing; nothing of the file is kept.
         db.session.rollback()
-        raise ValidationError(f"This workshop file is incomplete or damaged ({broken}).") from None
+        raise ValidationError(
+            f"This workshop file could not be stored ({type(broken).__name__})."
+        ) from None
     return workshop

@@ -45,7 +45,7 @@ def export(workshop_id: int) -> Response:
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
-def import_() -> str | BaseResponse:
+def import_() -> str | tuple[str, int] | BaseResponse:
     """Upload a workshop file exported from another server into one of your teams."""
     form = ImportForm()
     form.team.choices = [(t.id, t.name) for t in accounts.teams_of(current_user.id)]
@@ -57,9 +57,16 @@ def import_() -> str | BaseResponse:
                 raise DomainError("That file is larger than 20 MB.")
             data = json.loads(raw.decode("utf-8"))
             workshop = import_workshop(data, team.id, current_user.id)
-        except (DomainError, ValueError) as refused:
-            message = refused.message if isinstance(refused, DomainError) else "Not a JSON file."
+        except (DomainError, ValueError, RecursionError) as refused:
+            # RecursionError: JSON nested thousands deep; UnicodeDecodeError is a ValueError.
+            message = (
+                refused.message
+                if isinstance(refused, DomainError)
+                else "Not a JSON file in UTF-8 that this server can read."
+            )
             form.file.errors = [*form.file.errors, message]
+            # The page again, with the reason, as a refusal (nothing was imported).
+            return render_template("transfer/import.html", form=form), 400
         else:
             flash(f"Imported “{workshop.title}”. Its join code is {workshop.join_code}.")
             return redirect(url_for("canvas.show", workshop_id=workshop.id))
