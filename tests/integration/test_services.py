@@ -192,3 +192,30 @@ def test_an_answer_is_marked_edited_only_when_its_text_changes(workshop: Worksho
     assert answer.edited is False
     assert facilitation.set_answer_hidden(workshop.id, answer.id, True).edited is False
     assert participation.edit_answer(workshop.id, person.id, answer.id, "b").edited is True
+
+
+def test_revising_a_canvas_is_one_transaction(workshop: Workshop, monkeypatch) -> None:
+    facilitation.start(workshop.id)
+    synthesis.open_synthesis(workshop.id)
+    synthesis.edit_statement(workshop.id, "motivation", "Grow together", 0)
+    synthesis.seal(workshop.id)
+    before = db.session.execute(db.select(db.func.count(Workshop.id))).scalar_one()
+
+    real, calls = synthesis.canvas.fields, []
+
+    def fails_when_seeding(revision: Workshop) -> object:
+        calls.append(revision)
+        if len(calls) > 1:  # the revision exists; its canvas is being seeded
+            raise RuntimeError("the disk filled up while seeding the canvas")
+        return real(revision)
+
+    # A failure while seeding leaves no half-made revision behind.
+    monkeypatch.setattr(synthesis.canvas, "fields", fails_when_seeding)
+    with pytest.raises(RuntimeError):
+        synthesis.revise(workshop.id, None)  # type: ignore[arg-type]
+    monkeypatch.undo()
+    assert db.session.execute(db.select(db.func.count(Workshop.id))).scalar_one() == before
+
+    revision = synthesis.revise(workshop.id, None)  # type: ignore[arg-type]
+    statement = synthesis.canvas.fields(revision)["motivation"].statement
+    assert statement == "Grow together"
