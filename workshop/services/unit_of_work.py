@@ -127,7 +127,10 @@ def _deliver(session: Session) -> None:
     committed: list[Change] = session.info.pop(_COMMITTED, [])
     later: dict[int, Counted] = session.info.pop(_BUMP_AFTER, {})
     if later:
-        _bump_on_its_own(session, later)
+        try:
+            _bump_on_its_own(session, later)
+        except Exception:  # the write is committed; its messages still go, under the old number
+            log.exception("moving the change numbers after a commit failed")
     if committed and _publisher is not None:
         try:
             _publisher(committed)
