@@ -252,41 +252,60 @@ def _canvas_rules(value: Any, where: str, run: Callable[[Any], Any]) -> Any:
 
 
 def _document(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
-    """A sealed canvas document, in the shape the canvas pages and exports read."""
+    """A sealed canvas document, rebuilt from its checked and cleaned parts.
+
+    The canvas pages and exports read it as services/canvas.py writes it.
+    """
     doc = _object(value, where, {"schema", "fields"}, {"workshop"})
     if doc["schema"] != CANVAS_SCHEMA:
         raise _Refused(f"{where}.schema", f"must be {CANVAS_SCHEMA}")
+    kept: dict[str, Any] = {"schema": CANVAS_SCHEMA}
     if "workshop" in doc:
-        info = _object(doc["workshop"], f"{where}.workshop", {"title", "method"}, {"organisation"})
-        _text(info["title"], f"{where}.workshop.title", TITLE_MAX)
-        _optional(info.get("organisation"), f"{where}.workshop.organisation", ORGANISATION_MAX)
-        _text(info["method"], f"{where}.workshop.method", 200)
+        at = f"{where}.workshop"
+        info = _object(doc["workshop"], at, {"title", "method"}, {"organisation"})
+        kept["workshop"] = {
+            "title": _text(info["title"], f"{at}.title", TITLE_MAX),
+            "organisation": _optional(info.get("organisation"), f"{at}.organisation", 120),
+            "method": _text(info["method"], f"{at}.method", 200),
+        }
     if not isinstance(doc["fields"], list) or len(doc["fields"]) > MOST["canvas"]:
         raise _Refused(f"{where}.fields", f"must be a list of at most {MOST['canvas']} fields")
+    kept["fields"] = []
     for index, item in enumerate(doc["fields"]):
         at = f"{where}.fields[{index}]"
         field = _object(
             item, at, {"key", "label", "statement"}, {"summary", "sources", "purpose", "values"}
         )
-        _choice(field["key"], f"{at}.key", fields)
-        _text(field["label"], f"{at}.label", 120)
-        if "summary" in field:
-            _optional(field["summary"], f"{at}.summary", 600)
-        _canvas_rules(field["statement"], f"{at}.statement", _statement)
-        if "purpose" in field:
-            _canvas_rules(field["purpose"], f"{at}.purpose", purpose_kind)
-        if "values" in field:
-            _values(field["values"], f"{at}.values")
+        key = _choice(field["key"], f"{at}.key", fields)
+        rebuilt: dict[str, Any] = {
+            "key": key,
+            "label": _text(field["label"], f"{at}.label", 120),
+            "summary": _optional(field.get("summary"), f"{at}.summary", 600) or "",
+            "statement": _canvas_rules(field["statement"], f"{at}.statement", _statement),
+            "sources": [],
+        }
+        if key == "purpose":
+            rebuilt["purpose"] = _canvas_rules(field.get("purpose"), f"{at}.purpose", purpose_kind)
+        if key == "values":
+            listed = _values(field.get("values"), f"{at}.values") or {}
+            rebuilt["values"] = {facet: listed.get(facet, []) for facet in VALUE_FACETS}
         sources = field.get("sources", [])
         if not isinstance(sources, list) or len(sources) > MOST["pins"]:
-            raise _Refused(f"{at}.sources", "must be a list")
+            raise _Refused(f"{at}.sources", f"must be a list of at most {MOST['pins']}")
         for number, source in enumerate(sources):
             place = f"{at}.sources[{number}]"
             source = _object(source, place, {"answer_id", "question", "text"}, {"hidden"})
-            _int(source["answer_id"], f"{place}.answer_id", 1, 2**53)
-            _text(source["question"], f"{place}.question", 300)
-            _text(source["text"], f"{place}.text", ANSWER_MAX, multiline=True)
-    return doc
+            cited = {
+                "answer_id": _int(source["answer_id"], f"{place}.answer_id", 1, 2**53),
+                "question": _text(source["question"], f"{place}.question", 300),
+                "text": _text(source["text"], f"{place}.text", ANSWER_MAX, multiline=True),
+            }
+            if "hidden" in source:
+                cited["hidden"] = _bool(source["hidden"], f"{place}.hidden")
+            rebuilt["sources"].append(cited)
+        kept["fields"].append(rebuilt)
+    _unique([f["key"] for f in kept["fields"]], f"{where}.fields", "the field")
+    return kept
 
 
 def _statement(value: Any) -> str:
