@@ -268,7 +268,8 @@ function cardFor(answer) {
   let card = wall.cards.get(answer.id);
   if (!card) {
     card = el("div", { className: "wall-card", attrs: { role: "listitem" }, data: { answerId: answer.id } }, [
-      el("p", { className: "wall-card-text" }),
+      // dir="auto": an answer in Arabic or Hebrew reads right to left.
+      el("p", { className: "wall-card-text", attrs: { dir: "auto" } }),
     ]);
     wall.cards.set(answer.id, card);
   }
@@ -386,7 +387,7 @@ const board = (() => {
     cards.clear();
     const nodes = fields.map((f) => {
       const titleId = `board-${f.key}-label`;
-      const statement = el("p", { className: "board-statement" });
+      const statement = el("p", { className: "board-statement", attrs: { dir: "auto" } });
       const bodyNode = el("div", { className: "board-body" }, [statement]);
       const tally = createTally("tally board-tally");
       const parts = { statement, bodyNode, tally };

@@ -199,7 +199,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     });
     const area = el("textarea", {
       className: "textarea syn-statement",
-      attrs: { id: areaId, rows: key === "values" ? 2 : 5, "aria-describedby": `${helpId} ${statusId}`, spellcheck: "true" },
+      attrs: { id: areaId, rows: key === "values" ? 2 : 5, dir: "auto", "aria-describedby": `${helpId} ${statusId}`, spellcheck: "true" },
     });
     area.value = f.statement;
     const statusText = el("span", { className: "save-status-text" });
@@ -214,7 +214,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
 
     const conflictTitle = el("p", { className: "syn-conflict-title", attrs: { id: `conflict-${key}-title` } });
     const conflictText = el("p", { className: "syn-conflict-text" });
-    const theirs = el("blockquote", { className: "syn-conflict-theirs" });
+    const theirs = el("blockquote", { className: "syn-conflict-theirs", attrs: { dir: "auto" } });
     const useMine = el("button", { className: "btn btn-sm btn-use-mine", text: "Use mine", attrs: { type: "button" } });
     const keepTheirs = el("button", { className: "btn btn-sm btn-keep-theirs", text: "Keep theirs", attrs: { type: "button" } });
     const conflictBox = el(
@@ -583,7 +583,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       const empty = el("p", { className: "value-empty muted", text: "None yet." });
       const input = el("input", {
         className: "input value-input",
-        attrs: { id: inputId, type: "text", autocomplete: "off", maxlength: String(VALUE_MAX), placeholder: "Add a value" },
+        attrs: { id: inputId, type: "text", dir: "auto", autocomplete: "off", maxlength: String(VALUE_MAX), placeholder: "Add a value" },
       });
       const add = el("button", { className: "btn btn-sm value-add", text: "Add", attrs: { type: "submit" } });
       const error = el("p", { className: "control-error", attrs: { role: "alert" } });
@@ -734,7 +734,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
             attrs: { type: "button", "aria-label": `Remove ${item} from ${part.label}` },
           }, [icon("close", "value-remove-icon")]);
           remove.addEventListener("click", () => removeValue(facet, part.label, item, remove));
-          node = el("li", { className: "value-chip" }, [el("span", { className: "value-text", text: item }), remove]);
+          node = el("li", { className: "value-chip" }, [el("span", { className: "value-text", text: item, attrs: { dir: "auto" } }), remove]);
           part.items.set(item, node);
         }
         return node;
@@ -908,8 +908,8 @@ export function createSynthesis({ live, model, requestRender, ui }) {
           }, [icon("split", "btn-icon"), el("span", { text: "Split" })]);
           split.addEventListener("click", () => unmerge(a.id, split, node));
           return el("li", { className: "syn-merged-item", data: { answerId: a.id } }, [
-            el("p", { className: "syn-merged-text", text: a.text }),
-            el("span", { className: "syn-merged-author muted", text: a.author }),
+            el("p", { className: "syn-merged-text", text: a.text, attrs: { dir: "auto" } }),
+            el("span", { className: "syn-merged-author muted", text: a.author, attrs: { dir: "auto" } }),
             split,
           ]);
         }),
@@ -920,8 +920,9 @@ export function createSynthesis({ live, model, requestRender, ui }) {
 
   function buildAnswer(answer, key) {
     const id = answer.id;
-    const text = el("p", { className: "syn-answer-text" });
-    const author = el("span", { className: "syn-answer-author" });
+    // dir="auto" on people's words: Arabic or Hebrew reads right to left.
+    const text = el("p", { className: "syn-answer-text", attrs: { dir: "auto" } });
+    const author = el("span", { className: "syn-answer-author", attrs: { dir: "auto" } });
     const edited = el("span", { className: "edited-mark", text: "(edited)" });
     const hiddenTag = el("span", { className: "tag tag-danger", text: "Hidden on projector" });
     const count = el("span", { className: "tag syn-answer-count" });
