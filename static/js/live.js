@@ -83,7 +83,7 @@ export function plural(count, one, many = `${one}s`) {
 /** Return the text in quotes, on one line, shortened to `max` characters with "…". */
 export function quote(text, max = 60) {
   const chars = Array.from(String(text).replace(/\s+/g, " ").trim());
-  return `“${chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("")}”`;
+  return `“${chars.length > max ? `${chars.slice(0, max - 1).join("").trimEnd()}…` : chars.join("")}”`;
 }
 
 /** Return a new client key for an answer, so a retried send is stored once. */
@@ -135,6 +135,38 @@ export function restoreFocus(button, hadFocus) {
 export function focusFree(node) {
   const active = document.activeElement;
   return !active || active === document.body || active === node || !active.isConnected;
+}
+
+/**
+ * Whether something that just arrived (a new question) may move the focus to `target`:
+ * only when the person is not busy elsewhere. Busy is: the focus on another control
+ * (typing in another field, say), text selected, or the page scrolled down to read.
+ * Focus on `within` (the answer form) or one of its controls is never busy. A pure rule over
+ * what the page says now: `view` is {active, selected, scrollY} (see pageView()).
+ */
+export function mayTakeFocus(target, within, view = pageView()) {
+  const { active, selected, scrollY } = view;
+  // The form's own controls (its Send button may sit outside it, with form=).
+  if (active && within && (within.contains(active) || active.form === within)) return true;
+  const free = !active || active === document.body || active.id === "main" || !active.isConnected || !isShown(active);
+  if (!free && active !== target) return false;
+  if (selected) return false;
+  return scrollY <= 40;
+}
+
+/** What mayTakeFocus looks at: the focused element, any selected text, the scroll. */
+export function pageView() {
+  const selection = window.getSelection ? window.getSelection() : null;
+  return {
+    active: document.activeElement,
+    selected: Boolean(selection && !selection.isCollapsed && selection.toString().trim()),
+    scrollY: window.scrollY,
+  };
+}
+
+function isShown(node) {
+  if (typeof node.checkVisibility === "function") return node.checkVisibility();
+  return node.getClientRects().length > 0;
 }
 
 /** True when a key press is meant for a text field, not for a page shortcut. */
@@ -789,7 +821,7 @@ export function paintPurposeAndValues(parts, f, valueClass) {
   if (parts.facets) {
     for (const [facet, { list, none }] of Object.entries(parts.facets)) {
       const items = (f.values && f.values[facet]) || [];
-      list.replaceChildren(...items.map((text) => el("li", { className: valueClass, text })));
+      list.replaceChildren(...items.map((text) => el("li", { className: valueClass, text, attrs: { dir: "auto" } })));
       none.hidden = items.length > 0;
     }
   }

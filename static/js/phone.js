@@ -20,7 +20,9 @@ import {
   formatClock,
   icon,
   listWords,
+  mayTakeFocus,
   newClientKey,
+  pageView,
   paintPurposeAndValues,
   plural,
   reconcile,
@@ -167,8 +169,9 @@ const live = connectLive({
     if (!ack.stale) applyState(ack.state);
     else render();
     if (fromForm) {
-      // The form is gone: the person lands at the top of what the page now shows.
-      ui.main.focus();
+      // The form is gone: the person lands in the answer box when a question is open,
+      // else at the top of what the page now shows.
+      if (document.activeElement !== ui.text) ui.main.focus();
       announce(`You have joined as ${ack.me.name}.`);
     }
     flush();
@@ -275,8 +278,11 @@ function render() {
   const wasAccepting = accepting;
   accepting = Boolean(q && w.accepting && !countdown.expired());
 
+  let takeFocus = false;
   if (q && questionShown !== q.id) {
     const first = questionShown === null;
+    // Looked at before the page changes: was the person busy somewhere else?
+    const before = pageView();
     questionShown = q.id;
     setText(ui.section, q.section_label);
     setText(ui.number, `Question ${q.number} of ${q.total}`);
@@ -291,6 +297,9 @@ function render() {
     clearError(ui.answerError);
     updateCounter();
     if (!first) window.scrollTo({ top: 0 });
+    // Ready to type at once (a join by link is name, Join, type, Send), unless the
+    // person was typing, selecting or reading elsewhere: then the focus stays theirs.
+    takeFocus = accepting && mayTakeFocus(ui.text, ui.form, before);
   } else if (!q) {
     questionShown = null;
   } else if (wasAccepting !== accepting && !(countdown.expired() && !accepting)) {
@@ -307,6 +316,8 @@ function render() {
   renderTimer(countdown.left());
   renderClosed();
   renderAnswers();
+  // After renderClosed, which enables the box.
+  if (takeFocus) ui.text.focus({ preventScroll: true });
 }
 
 function renderClosed() {
@@ -494,7 +505,7 @@ function buildItem(item, entry, mode, status) {
     const errorId = `edit-error-${answer.id}`;
     const area = el("textarea", {
       className: "textarea edit-text",
-      attrs: { id: fieldId, rows: 3, "aria-describedby": errorId },
+      attrs: { id: fieldId, rows: 3, dir: "auto", "aria-describedby": errorId },
     });
     area.value = local.draft;
     area.addEventListener("input", () => {
@@ -529,7 +540,8 @@ function buildItem(item, entry, mode, status) {
     return;
   }
 
-  const textNode = el("p", { className: "my-answer-text" });
+  // dir="auto" on the person's own words: Arabic or Hebrew reads right to left.
+  const textNode = el("p", { className: "my-answer-text", attrs: { dir: "auto" } });
   parts.textNode = textNode;
   const children = [textNode, statusLine];
   const error = el("p", { className: "control-error", attrs: { role: "alert" } });
@@ -838,7 +850,7 @@ function hasContent(f) {
 function buildCanvasItem(f) {
   const key = f.key;
   const labelId = `canvas-${key}-label`;
-  const statement = el("p", { className: "canvas-statement" });
+  const statement = el("p", { className: "canvas-statement", attrs: { dir: "auto" } });
   const updated = el("span", { className: "tag tag-success canvas-updated", text: "Updated" });
   updated.hidden = true;
   const parts = { statement, updated };

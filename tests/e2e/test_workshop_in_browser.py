@@ -194,7 +194,7 @@ def test_a_whole_workshop_runs_in_real_browsers(browser, live_url: str, shots: P
             screens.capture("q1-revealed", console=console, projector=projector)
             off_topic = console.locator("#current-answers .answer-card").filter(has_text=OFF_TOPIC)
             off_topic.get_by_role(
-                "button", name=f"Hide “{OFF_TOPIC[:29]}…” by Ben from the projector"
+                "button", name=f"Hide “{OFF_TOPIC[:29].rstrip()}…” by Ben from the projector"
             ).click()
             expect(off_topic).to_have_attribute("data-hidden", "true")
             expect(off_topic.locator(".answer-hidden-tag")).to_be_visible()
