@@ -87,7 +87,7 @@ def test_a_phone_already_in_the_workshop_never_waits_for_the_guessing(
     assert not any(waits)
 
 
-def test_the_guessing_slows_down_after_a_minute_without_guesses(
+def test_the_wait_ends_a_minute_after_the_guessing_stops(
     room: Room, waits: list[float], clock
 ) -> None:
     guess(limits.codes_by_ip.free + 30, room.app)
