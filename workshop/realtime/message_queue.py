@@ -115,10 +115,11 @@ class QueueToRedis(socketio.RedisManager):  # type: ignore[misc]
             return False
         if self._down_since is not None or self._dropped:
             log.warning(
-                "message queue: Redis is back after %.1f s; %d broadcasts were dropped "
-                "(their clients resync)",
+                "message queue: Redis is back after %.1f s; %s",
                 time.monotonic() - (self._down_since or time.monotonic()),
-                self._dropped,
+                f"{self._dropped} broadcasts were dropped (their clients resync)"
+                if self._dropped
+                else "every broadcast was kept",
             )
             self._down_since = None
             self._dropped = 0

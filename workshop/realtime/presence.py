@@ -37,6 +37,9 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+# After an outage, everything is published again this many seconds after the first success.
+RECOVERY_ECHO = 2.0
+
 LocalOnline = Callable[[int], frozenset[int]]
 LocalWorkshops = Callable[[], list[int]]
 Published = Callable[[Iterable[int]], None]
@@ -176,7 +179,7 @@ class RedisPresence:
         gathered for `flush` seconds and go out together.
         """
         while not self._stopped.is_set():
-            self._wake.wait(self.timings.refresh if self.healthy else self.timings.flush)
+            self._wake.wait(self._until_due())
             self._wake.clear()
             try:
                 if written := self.publish():
@@ -188,6 +191,14 @@ class RedisPresence:
     def stop(self) -> None:
         self._stopped.set()
         self._wake.set()
+
+    def _until_due(self) -> float:
+        """Seconds until the next publication is due without any change: a refresh, or a retry."""
+        if not self.healthy:
+            return self.timings.flush
+        with self._lock:
+            due = self._last_refresh + self.timings.refresh
+        return max(self.timings.flush, due - time.monotonic())
 
     def publish(self) -> list[int]:
         """Write every changed workshop's whole set to Redis; return the workshops written.
@@ -201,6 +212,8 @@ class RedisPresence:
             everything = self._rewrite_all or now - self._last_refresh >= self.timings.refresh
         workshops = changed | set(self._local_workshops()) if everything else changed
         if not workshops:
+            if not self.healthy:
+                self._probe()  # a process with no phones must notice Redis is back too
             return []
         try:
             self._write(workshops)
@@ -231,6 +244,14 @@ class RedisPresence:
             pipe.expire(self._processes(workshop_id), ttl * 60)
         pipe.execute()
 
+    def _probe(self) -> None:
+        try:
+            self.redis.ping()
+        except Exception as error:  # still away
+            self._went_away(error)
+        else:
+            self._came_back()
+
     def _went_away(self, error: Exception) -> None:
         with self._lock:
             first = self.healthy
@@ -248,6 +269,10 @@ class RedisPresence:
         with self._lock:
             was_down = not self.healthy
             self.healthy = True
+            if was_down:
+                # Once more in a moment: the other processes' listeners resubscribe to the
+                # message queue after Redis returns, and may miss the first counts sent.
+                self._last_refresh = time.monotonic() - self.timings.refresh + RECOVERY_ECHO
         if was_down:
             log.warning("presence: Redis is back; this process's presence is rewritten")
 
