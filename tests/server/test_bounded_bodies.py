@@ -22,10 +22,11 @@ MB = 1024 * 1024
 
 
 @pytest.fixture
-def server(tmp_path: Path, database_url) -> Iterator[tuple[str, int, psutil.Process]]:
-    """The gevent server (the default); its URL, port and process."""
+def server(request, tmp_path: Path, database_url) -> Iterator[tuple[str, int, psutil.Process]]:  # type: ignore[no-untyped-def]
+    """A real server (gevent, the default, unless parametrized); its URL, port and process."""
+    mode = getattr(request, "param", "gevent")
     port = free_port()
-    with running_server(tmp_path, "gevent", port=port, database_url=database_url(tmp_path)) as url:
+    with running_server(tmp_path, mode, port=port, database_url=database_url(tmp_path)) as url:
         yield url, port, listening_process(port)
 
 
@@ -190,6 +191,9 @@ class PeakMemory:
         return self.peak - self.baseline
 
 
+# Each server reads WebSocket frames its own way: simple-websocket under threading and
+# gevent, eventlet's own under eventlet.
+@pytest.mark.parametrize("server", ["gevent", "threading", "eventlet"], indirect=True)
 def test_an_oversized_frame_closes_the_socket_without_holding_it(server) -> None:  # type: ignore[no-untyped-def]
     url, _, process = server
     socket_connection(url).close()  # the server's first socket costs some memory once
