@@ -125,6 +125,10 @@ function currentQuestion() {
 
 // ------------------------------------------------------------------ connection
 
+// Why the server closed this console (a logout, a password change, leaving the team):
+// the rejoin that follows is refused, and this says why better than "does not exist".
+let ended = null;
+
 const live = connectLive({
   joinEvent: "console:join",
   joinPayload: { workshop_id: workshopId },
@@ -133,9 +137,15 @@ const live = connectLive({
     ui.fatal.hidden = true;
   },
   onJoinFailed(error) {
-    showError(ui.fatal, error.message);
+    showError(ui.fatal, ended ? ended.message : error.message);
     ui.fatal.hidden = false;
   },
+});
+
+live.on("session:ended", (why) => {
+  ended = why;
+  showError(ui.fatal, why.message);
+  ui.fatal.hidden = false;
 });
 
 // The countdown speaks in its own live region, at its start, 1 minute, 30 and 10
