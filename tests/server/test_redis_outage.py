@@ -104,14 +104,15 @@ def test_presence_heals_by_itself_after_redis_was_cut(
             client.close()
 
 
+@pytest.mark.parametrize("mode", ["gevent", "eventlet", "threading"])
 def test_an_answer_is_acknowledged_and_heard_on_its_process_while_redis_hangs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_url: str, proxy: FaultProxy
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_url: str, proxy: FaultProxy, mode: str
 ) -> None:
     monkeypatch.setenv("WORKSHOP_MESSAGE_QUEUE", through(proxy, redis_url))
     monkeypatch.setenv("WORKSHOP_MESSAGE_QUEUE_CHANNEL", f"test-{secrets.token_hex(4)}")
     for name, value in FAST_PRESENCE.items():
         monkeypatch.setenv(name, value)
-    with running_server(tmp_path, "gevent") as url:
+    with running_server(tmp_path, mode) as url:
         facilitator, workshop_id, code = fresh_workshop(url, "Redis hangs")
         console = live_console(url, facilitator, workshop_id)
         ana = phone(url, code, workshop_id, "Ana")
