@@ -141,16 +141,23 @@ export function focusFree(node) {
  * Whether something that just arrived (a new question) may move the focus to `target`:
  * only when the person is not busy elsewhere. Busy is: the focus on another control
  * (typing in another field, say), text selected, or the page scrolled down to read.
- * Focus on `within` (the answer form) or one of its controls is never busy. A pure rule over
+ * Focus already on `target` stays; on another control of `within` (the form) it is free. A pure rule over
  * what the page says now: `view` is {active, selected, scrollY} (see pageView()).
  */
 export function mayTakeFocus(target, within, view = pageView()) {
   const { active, selected, scrollY } = view;
-  // The form's own controls (its Send button may sit outside it, with form=).
-  if (active && within && (within.contains(active) || active.form === within)) return true;
-  const free = !active || active === document.body || active.id === "main" || !active.isConnected || !isShown(active);
-  if (!free && active !== target) return false;
-  if (selected) return false;
+  // Typing in it already (a phone's keyboard may have scrolled the page for it).
+  if (active && active === target) return true;
+  // Free: nothing focused, the page itself, a control that went away or out of view,
+  // or one of the form's own (its Send button sits outside it, with form=).
+  const free =
+    !active ||
+    active === document.body ||
+    active.id === "main" ||
+    !active.isConnected ||
+    !isShown(active) ||
+    Boolean(within && (within.contains(active) || active.form === within));
+  if (!free || selected) return false;
   return scrollY <= 40;
 }
 

@@ -384,7 +384,7 @@ def test_a_new_question_leaves_the_focus_of_someone_reading_or_selecting(
         phone.locator("#answer-text").fill(f"A thought long enough to need some room, number {n}")
         phone.locator("#send-answer").click()
     expect(phone.locator("#my-answers li[data-status=saved]")).to_have_count(6)
-    phone.locator("#answer-text").blur()
+    expect(phone.locator("#send-answer")).to_be_focused()  # the last thing tapped
     phone.locator("#my-answers li").last.scroll_into_view_if_needed()
     assert phone.evaluate("scrollY") > 40
     assert console.send("workshop:previous")["ok"]
