@@ -57,7 +57,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Several processes serving one workshop relay their broadcasts through Redis,
         # with every wait on it bounded (realtime/message_queue.py).
         **message_queue.socketio_options(app.config),
+        # A silent connection is closed once it misses its pings (realtime/backpressure.py).
+        ping_interval=app.config["SOCKET_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKET_PING_TIMEOUT"],
     )
+    # Each socket's queue is bounded and its writes time out: a phone that stops
+    # reading is dropped, and reconnects and resyncs, instead of growing the server.
+    from .realtime import backpressure
+
+    backpressure.init_app(app)
     connections.clear()
     limits.reset()
     live_updates.init_app(send_live_updates)

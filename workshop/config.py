@@ -102,6 +102,15 @@ def from_environment(folder: Path) -> dict[str, Any]:
         # A phone keeps its place in a workshop for a long day and a follow-up.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "SOCKET_MAX_MESSAGE_BYTES": 64 * 1024,
+        # Engine.io's pings (seconds); a connection silent past both is closed, and a write
+        # that makes no progress that long ends it (realtime/backpressure.py).
+        "SOCKET_PING_INTERVAL": float(os.environ.get("WORKSHOP_SOCKET_PING_INTERVAL", "25")),
+        "SOCKET_PING_TIMEOUT": float(os.environ.get("WORKSHOP_SOCKET_PING_TIMEOUT", "20")),
+        # Bytes waiting to go to one socket before it counts as too far behind and is
+        # dropped (the page reconnects and resyncs); a single bigger message still goes.
+        "SOCKET_SEND_QUEUE_BYTES": int(
+            os.environ.get("WORKSHOP_SOCKET_SEND_QUEUE_BYTES", str(2 * 1024 * 1024))
+        ),
         # Every request body is bounded (workshop/bounded.py); forms and logins are small.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The import upload alone may be larger: a 20 MB file and its form around it.
