@@ -285,7 +285,7 @@ def _document(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
             "sources": [],
         }
         if key == "purpose":
-            rebuilt["purpose"] = _canvas_rules(field.get("purpose"), f"{at}.purpose", purpose_kind)
+            rebuilt["purpose"] = _canvas_rules(field.get("purpose"), f"{at}.purpose", _purpose)
         if key == "values":
             listed = _values(field.get("values"), f"{at}.values") or {}
             rebuilt["values"] = {facet: listed.get(facet, []) for facet in VALUE_FACETS}
@@ -306,6 +306,12 @@ def _document(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
         kept["fields"].append(rebuilt)
     _unique([f["key"] for f in kept["fields"]], f"{where}.fields", "the field")
     return kept
+
+
+def _purpose(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("Strategic purpose is viability, momentum or both.")
+    return purpose_kind(value)
 
 
 def _statement(value: Any) -> str:
@@ -483,7 +489,7 @@ def _checked(data: Any) -> dict[str, Any]:
         at = f"canvas[{index}]"
         f = _object(item, at, {"key"}, {"statement", "purpose", "items", "version"})
         key = _choice(f["key"], f"{at}.key", fields)
-        purpose = _canvas_rules(f.get("purpose"), f"{at}.purpose", purpose_kind)
+        purpose = _canvas_rules(f.get("purpose"), f"{at}.purpose", _purpose)
         items = _values(f.get("items"), f"{at}.items")
         if purpose is not None and key != "purpose":
             raise _Refused(f"{at}.purpose", "only the purpose field has one")

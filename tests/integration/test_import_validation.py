@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.integration.test_authorization_matrix import database
 from tests.people import Room, team_id_of
@@ -145,3 +147,60 @@ def test_an_import_larger_than_the_form_limit_is_accepted(
     body = json.dumps(exported).encode()
     assert len(body) > 1024 * 1024  # over every other form's limit
     assert upload(room, body).status_code == 302
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON document a value could be swapped."""
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value[:3]):
+            found += _paths(child, (*prefix, index))
+    return found
+
+
+wild = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**64), max_value=2**64)
+    | st.text(max_size=50)
+    | st.just("\ud800")
+    | st.just("x" * 5000),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(choice=st.integers(min_value=0), value=wild)
+def test_any_one_field_changed_is_imported_whole_or_refused_whole(
+    room: Room, exported: dict[str, Any], choice: int, value: Any
+) -> None:
+    data = copy.deepcopy(exported)
+    *parents, last = (paths := _paths(data))[choice % len(paths)]
+    target: Any = data
+    for part in parents:
+        target = target[part]
+    target[last] = value
+    before = database(room.app)
+    response = upload(room, json.dumps(data).encode())
+    if response.status_code == 302:
+        new_id = int(re.search(r"/workshops/(\d+)/canvas", response.headers["Location"])[1])
+        console = room._connect(room.facilitator_browser)
+        joined = console.emit("console:join", {"workshop_id": new_id}, callback=True)
+        assert joined["ok"], (parents, last, value, joined)
+        assert room.facilitator_browser.get(f"/workshops/{new_id}/canvas").status_code == 200
+        console.disconnect()
+    else:
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, (parents, last, value, response.status_code)
+        assert "cannot be imported" in page, (parents, last, value)
+        assert database(room.app) == before
