@@ -294,8 +294,8 @@ def test_every_public_and_account_page_passes_axe(browser, live_url: str) -> Non
 
     colleague.close()
     context.close()
-    # The unknown code and the missing page answer 404 on purpose; nothing else may fail.
-    # The error pages answer 404, and a refused import 400 (with its message): expected.
+    # The unknown code and the missing page answer 404 on purpose, a refused import 400
+    # (with its message); nothing else may fail.
     expected = (
         "status of 404",
         "/workshops/import: Failed to load resource: the server responded with a status of 400",
