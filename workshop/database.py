@@ -116,6 +116,7 @@ CLIENT_GRACE_SECONDS = 1.0
 
 UNAVAILABLE = (OperationalError, PoolTimeout)
 RETRY_AFTER_SECONDS = 5
+TCP_USER_TIMEOUT_MS = 30_000
 
 
 class _Overdue(Exception):
@@ -199,8 +200,9 @@ def _postgresql_options(app: Flask) -> dict[str, Any]:
             "keepalives_idle": 30,
             "keepalives_interval": 10,
             "keepalives_count": 3,
-            # Sent data unacknowledged this long (a dead link) closes the connection.
-            "tcp_user_timeout": int((statement_ms / 1000 + CLIENT_GRACE_SECONDS) * 1000),
+            # Sent data unacknowledged this long (a dead link) closes the connection,
+            # even where no statement bound applies (migrations).
+            "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
         },
     }
 
@@ -269,8 +271,7 @@ def unavailable(what: str, error: Exception) -> Unavailable:
     discard_session()
     log.warning("%s: the database is unavailable (%s: %s)", what, type(error).__name__, error)
     return Unavailable(
-        "The workshop cannot reach its database just now. Nothing is lost: try again "
-        "in a few seconds.",
+        "The workshop cannot reach its database just now; try again in a few seconds.",
         # live.js waits this long before it sends again.
         details={"retry_after": RETRY_AFTER_SECONDS},
     )
