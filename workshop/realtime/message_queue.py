@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -66,11 +67,20 @@ class QueueToRedis(socketio.RedisManager):  # type: ignore[misc]
         self._wake: Any = None
         self._dropped = 0
         self._down_since: float | None = None
+        self._starting = threading.Lock()
 
     def initialize(self) -> None:
         super().initialize()
-        self._wake = self.server.eio.create_event()
-        self.server.start_background_task(self._drain)
+        self._start_sender()
+
+    def _start_sender(self) -> None:
+        # python-socketio initializes its manager on the process's first socket
+        # connection; a page served before then (a logout, a canvas share) publishes
+        # too, so the sender starts with whichever comes first.
+        with self._starting:
+            if self._wake is None:
+                self._wake = self.server.eio.create_event()
+                self.server.start_background_task(self._drain)
 
     # -- publishing: queued here, sent by one background task -------------
 
@@ -79,8 +89,8 @@ class QueueToRedis(socketio.RedisManager):  # type: ignore[misc]
         if len(self._outbox) == self._outbox.maxlen:
             self._dropped += 1  # deque(maxlen) drops the oldest
         self._outbox.append(data)
-        if self._wake is not None:
-            self._wake.set()
+        self._start_sender()
+        self._wake.set()
 
     def _drain(self) -> None:
         while True:

@@ -1,0 +1,42 @@
+"""A change made from a page reaches consoles on other processes, even from a process
+that no socket has reached yet (python-socketio starts its manager on the first one)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from tests.server.live_server import LiveClient, create_workshop, csrf_token, signed_up_facilitator
+from tests.server.two_processes import two_processes
+
+pytestmark = pytest.mark.server
+
+
+def test_sharing_on_a_fresh_process_reaches_the_console_on_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    with (
+        two_processes(tmp_path, monkeypatch, redis_url) as (one, two),
+        contextlib.ExitStack() as stack,
+    ):
+        facilitator = signed_up_facilitator(one)
+        workshop_id = create_workshop(one, facilitator, "Two processes")
+        console = LiveClient(one, facilitator)
+        console.connect()
+        stack.callback(console.close)
+        assert console.send("console:join", {"workshop_id": workshop_id})["ok"]
+
+        # The canvas page is served by the second process, which has had no socket yet.
+        page = facilitator.get(f"{two}/workshops/{workshop_id}/canvas", timeout=5)
+        shared = facilitator.post(
+            f"{two}/workshops/{workshop_id}/share",
+            data={"csrf_token": csrf_token(page.text)},
+            allow_redirects=False,
+            timeout=5,
+        )
+        assert shared.status_code == 302
+
+        [share] = console.wait_for("share")
+        assert share["share_token"]
