@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.axe import check_page
 from tests.e2e.pages import (
     PHONE,
     PROJECTOR,
@@ -427,5 +428,22 @@ def test_the_console_warns_when_a_hidden_answer_is_pinned(browser, live_url: str
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("This answer is hidden")
     expect(page.locator("#announcer")).to_contain_text("This answer is hidden")
+    check_page(page, "console, a hidden answer pinned")
+
+    # The facilitator's canvas page lists it, marked; on paper it is left out.
+    canvas = page.context.new_page()
+    canvas.goto(f"{live_url}/workshops/{workshop_id}/canvas")
+    canvas.locator("#field-motivation .poster-sources summary").click()
+    marked = canvas.locator("#field-motivation .is-hidden-source")
+    expect(marked).to_contain_text("Order pizza for lunch")
+    expect(marked).to_contain_text("Hidden")
+    expect(canvas.locator("#field-motivation .poster-sources summary")).to_have_text(
+        "Drawn from 1 answer, and 1 hidden"
+    )
+    canvas.emulate_media(media="print")
+    expect(marked).to_be_hidden()
+    sources = canvas.locator("#field-motivation .poster-sources")
+    expect(sources.locator("li").filter(has_text="Reach the schools market")).to_be_visible()
+    assert sources.locator("summary").inner_text() == "Drawn from 1 answer"  # as drawn
     ana.close()
     socket.close()
