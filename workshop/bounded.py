@@ -101,7 +101,7 @@ def _refuse(start_response: StartResponse, status: str, message: str) -> list[by
     return [body]
 
 
-def _bounded_websocket(base: type) -> type:
+def _bounded_websocket(base: type, *, threads: bool) -> type:
     """Return the engine.io WebSocket class `base`, told the largest message to accept.
 
     python-engineio checks a message's size only once it holds all of it, and it does
@@ -117,6 +117,22 @@ def _bounded_websocket(base: type) -> type:
             if isinstance(getattr(self, "server_args", None), dict):
                 self.server_args.setdefault("max_message_size", int(server.max_http_buffer_size))
 
+        if threads:
+
+            def wait(self) -> Any:
+                # simple-websocket wakes its reader before it marks a too-big message's
+                # connection closed; with threads, a reader woken in between waited for
+                # ever, and held the connection. Look again every second.
+                import simple_websocket
+
+                while True:
+                    try:
+                        message = self.ws.receive(timeout=1)
+                    except simple_websocket.ConnectionClosed:
+                        return None
+                    if message is not None or not self.ws.connected:
+                        return message
+
     return BoundedWebSocket
 
 
@@ -127,7 +143,10 @@ def init_app(app: Flask, socket_path: str = "/socket.io") -> None:
 
     engine = socketio.server.eio
     # A copy: the driver's table is shared by every server made in this process.
-    engine._async = {**engine._async, "websocket": _bounded_websocket(engine._async["websocket"])}
+    websocket = _bounded_websocket(
+        engine._async["websocket"], threads=engine.async_mode == "threading"
+    )
+    engine._async = {**engine._async, "websocket": websocket}
     app.request_class = BoundedRequest
     app.wsgi_app = BoundedBodies(  # type: ignore[method-assign]
         app.wsgi_app,

@@ -151,6 +151,9 @@ def socket_connection(url: str) -> websocket.WebSocket:
 
 def closed_by_server(ws: websocket.WebSocket, message: str) -> bool:
     """Send `message`; return whether the server then closed the connection."""
+    # Generous, for a busy machine. Under threading, simple-websocket's reader could miss
+    # the close of a too-big message and hold the connection for good (bounded.py).
+    ws.settimeout(30)
     try:
         ws.send(message)
         while True:
