@@ -115,6 +115,8 @@ def import_workshop_command(path: str, team_id: int) -> None:
     with open(path, encoding="utf-8") as source:
         try:
             workshop = import_workshop(json.load(source), team_id)
+        except RecursionError:  # nested deeper than any export: refused like the page does
+            raise click.ClickException("This file is nested too deeply to be a workshop.") from None
         except (DomainError, ValueError) as refused:
             raise click.ClickException(str(refused)) from None
     click.echo(f"Imported {workshop.title!r} as workshop {workshop.id}, code {workshop.join_code}.")

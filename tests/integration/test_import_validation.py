@@ -204,3 +204,18 @@ def test_any_one_field_changed_is_imported_whole_or_refused_whole(
         assert response.status_code == 400, (parents, last, value, response.status_code)
         assert "cannot be imported" in page, (parents, last, value)
         assert database(room.app) == before
+
+
+def test_the_import_command_refuses_endless_nesting_with_a_message(room: Room, tmp_path) -> None:
+    nested = tmp_path / "nested.json"
+    nested.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    team = team_id_of(room.app, room.facilitator_browser)
+    before = database(room.app)
+
+    result = room.app.test_cli_runner().invoke(
+        args=["import-workshop", str(nested), "--team", str(team)]
+    )
+
+    assert result.exit_code == 1
+    assert "nested too deeply" in result.output
+    assert database(room.app) == before
