@@ -289,6 +289,34 @@ def test_invite_links_a_removed_member_made_stop_working(room: Room) -> None:
     assert colleague.get(f"/teams/join/{theirs.token}").status_code == 404
 
 
+def invite_links(browser: FlaskClient, team_id: int) -> list[str]:
+    return re.findall(
+        r'class="invite-link" href="[^"]*(/teams/join/[^"]+)"', team_page(browser, team_id)
+    )
+
+
+def test_a_removed_member_cannot_rejoin_by_the_link_they_joined_by(room: Room) -> None:
+    colleague = room.co_facilitator("Cole")
+    team = team_id_of(room.app, room.facilitator_browser)
+    [joined_by] = invite_links(room.facilitator_browser, team)
+    cole = user_id_of(room.app, colleague.email)  # type: ignore[attr-defined]
+    removed = press(room.facilitator_browser, team, f"members/{cole}/remove")
+    assert "make a new link" in team_page(room.facilitator_browser, team)
+    assert removed.status_code == 302 and invite_links(room.facilitator_browser, team) == []
+
+    assert post_form(colleague, joined_by, {}).status_code == 404
+    assert colleague.get(f"/workshops/{room.workshop_id}/console").status_code == 404
+
+
+def test_a_member_sees_only_the_invite_links_they_made(room: Room) -> None:
+    colleague = room.co_facilitator("Cole")
+    team = team_id_of(room.app, room.facilitator_browser)
+    assert invite_links(colleague, team) == [], "the owner's link is the owner's to hand out"
+    press(colleague, team, "invites")
+    [theirs] = invite_links(colleague, team)
+    assert len(invite_links(room.facilitator_browser, team)) == 2
+
+
 def test_a_member_leaves_and_the_last_owner_hands_over_first(room: Room) -> None:
     colleague = room.co_facilitator("Cole")
     console = room._person(colleague, "console:join", {"workshop_id": room.workshop_id})

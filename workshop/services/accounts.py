@@ -283,11 +283,15 @@ def _owned(team_id: int, user_id: int) -> Team:
     return team
 
 
-def _depart(membership: Membership) -> Departure:
+def _depart(membership: Membership, *, removed: bool = False) -> Departure:
     team_id, user_id = membership.team_id, membership.user_id
     # Links this person made stop working, so they cannot let themselves back in.
+    # Someone an owner removed may also know links others made (one they joined
+    # by, one a colleague sent round): every open link of the team stops working,
+    # so only a link an owner makes after the removal lets anyone in.
+    mine = {} if removed else {"created_by_id": user_id}
     db.session.execute(
-        db.update(Invite).filter_by(team_id=team_id, created_by_id=user_id).values(revoked=True)
+        db.update(Invite).filter_by(team_id=team_id, revoked=False, **mine).values(revoked=True)
     )
     db.session.delete(membership)
     workshops = db.session.execute(db.select(Workshop.id).filter_by(team_id=team_id)).scalars()
@@ -298,14 +302,15 @@ def _depart(membership: Membership) -> Departure:
 
 @writes
 def remove_member(team_id: int, by_user_id: int, member_id: int) -> Departure:
-    """Take a member out of the team (owners only): they lose its workshops at once."""
+    """Take a member out of the team (owners only): they lose its workshops at once,
+    and every open invite link of the team stops working (new ones must be made)."""
     _owned(team_id, by_user_id)
     if member_id == by_user_id:
         raise ValidationError("To take yourself out of the team, use Leave the team.")
     membership = _membership(member_id, team_id)
     if membership is None:
         raise NotFound("That person is not a member of this team.")
-    return _depart(membership)
+    return _depart(membership, removed=True)
 
 
 @writes

@@ -40,13 +40,18 @@ def new() -> str | Response:
 def show(team_id: int) -> str:
     """Show the team's members and its open invitations."""
     team = _member_team(team_id)
-    invites = db.session.execute(
+    mine = next(m for m in team.memberships if m.user_id == current_user.id)
+    query = (
         db.select(Invite)
         .filter_by(team_id=team.id, revoked=False)
         .where(Invite.expires_at > utcnow())
         .order_by(Invite.id)
-    ).scalars()
-    mine = next(m for m in team.memberships if m.user_id == current_user.id)
+    )
+    # Owners see every open link; a member only the ones they made, which stop
+    # working when they go: nobody walks out of the team knowing a link that works.
+    if mine.role != "owner":
+        query = query.filter_by(created_by_id=current_user.id)
+    invites = db.session.execute(query).scalars()
     return render_template(
         "team/team.html",
         team=team,
@@ -127,7 +132,10 @@ def remove_member(team_id: int, member_id: int) -> Response:
         flash(refused.message)
         return redirect(url_for("teams.show", team_id=team_id))
     _closed_out(departure, f"You are no longer a member of {team.name}.")
-    flash("They are no longer a member. Their open consoles of this team's workshops closed.")
+    flash(
+        "They are no longer a member. Their open consoles of this team's workshops closed, "
+        "and the team's invite links were withdrawn: make a new link to invite someone."
+    )
     return redirect(url_for("teams.show", team_id=team_id))
 
 
