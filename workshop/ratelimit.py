@@ -25,6 +25,8 @@ class SlidingWindow:
     clock: Callable[[], float] = time.monotonic
     _events: dict[Hashable, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Past this many keys, idle ones are forgotten rather than grow without bound.
+    max_keys: int = 100_000
 
     def allow(self, *key: Hashable) -> bool:
         """Count one event for `key`; return False (and count nothing) when over the limit."""
@@ -36,11 +38,15 @@ class SlidingWindow:
             if len(events) >= self.limit:
                 return False
             events.append(now)
-            if len(self._events) > 100_000:  # forget idle keys rather than grow without bound
-                idle = [k for k, v in self._events.items() if not v or v[-1] <= now - self.seconds]
-                for stale in idle:
-                    del self._events[stale]
+            self._forget_idle(now)
             return True
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop the keys with nothing in their window, once there are too many (lock held)."""
+        if len(self._events) > self.max_keys:
+            idle = [k for k, v in self._events.items() if not v or v[-1] <= now - self.seconds]
+            for stale in idle:
+                del self._events[stale]
 
     def retry_after(self, *key: Hashable) -> float:
         """Return how many seconds until `key` may count another event (0 when it may now)."""
@@ -75,6 +81,7 @@ class Slots(SlidingWindow):
         with self._lock:
             self._events[key].append(now)
             self._tags[tag] = (key, now)
+            self._forget_idle(now)  # a fresh client is a fresh key
             if len(self._tags) > 100_000:  # the oldest are long out of their window
                 for old in list(self._tags)[:50_000]:
                     del self._tags[old]
