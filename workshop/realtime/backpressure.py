@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket as sockets
+import time
 from typing import Any
 
 import engineio.socket
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 # What a closing socket is given to write engine.io's CLOSE packet before its
 # connection is shut down under it.
 CLOSE_GRACE_SECONDS = 1.0
+# A backlog past the bound may drain for this long; past HARD_FACTOR times it, never.
+BEHIND_GRACE_SECONDS = 5.0
+HARD_FACTOR = 4
 
 _ORIGINAL = engineio.socket.Socket
 
@@ -99,6 +103,7 @@ class BoundedSocket(_ORIGINAL):  # type: ignore[misc, valid-type]
     """An engine.io socket with a bounded queue and a connection that always ends."""
 
     queued_bytes = 0  # approximate under threading: a bound, not an account
+    behind_since: float | None = None
     dropped = False
     transport: sockets.socket | None = None
 
@@ -107,12 +112,31 @@ class BoundedSocket(_ORIGINAL):  # type: ignore[misc, valid-type]
             return
         size = _size(pkt)
         limit = getattr(self.server, "workshop_send_queue_bytes", 0)
-        # One big packet (a snapshot) always goes; a backlog past the bound does not.
-        if limit and self.queued_bytes and self.queued_bytes + size > limit:
+        if limit and self._behind(limit):
             self._drop(f"{self.queued_bytes + size} bytes waiting to be sent")
             return
         self.queued_bytes += size
         super().send(pkt)
+
+    def _behind(self, limit: int) -> bool:
+        """Return whether this socket has fallen too far behind to be sent more.
+
+        A whole state of a big room (the console's, with every answer) can pass the
+        bound on its own, and the answers that follow it queue behind it while a
+        venue's Wi-Fi carries it: that is a reader catching up, not a stalled one.
+        So a backlog past the bound is allowed BEHIND_GRACE_SECONDS to drain, and
+        only one past HARD_FACTOR times the bound, or one that stays past the bound
+        longer, drops the socket.
+        """
+        if self.queued_bytes <= limit:
+            self.behind_since = None
+            return False
+        if self.queued_bytes > HARD_FACTOR * limit:
+            return True
+        now = time.monotonic()
+        if self.behind_since is None:
+            self.behind_since = now
+        return now - self.behind_since > BEHIND_GRACE_SECONDS
 
     def poll(self) -> list[Any]:
         packets = super().poll()
