@@ -205,6 +205,8 @@ def _moment(value: Any, where: str, *, null: bool = True) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise _Refused(where, "must be a date and time (ISO 8601)") from None
+    if not 1970 <= moment.year <= 9000:  # also keeps the shift to UTC below in range
+        raise _Refused(where, "must be a date between 1970 and 9000")
     # Stored as UTC without a zone, as everything else is.
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 

@@ -80,6 +80,14 @@ BAD_FILES: dict[str, tuple[Mutation, str]] = {
     "an answer merged into itself": (_set("answers.0.merged_into", -1), "answers[0].merged_into"),
     "a boolean as text": (_set("answers.0.hidden", "yes"), "answers[0].hidden"),
     "a date that is not one": (_set("answers.0.created_at", "Tuesday"), "answers[0].created_at"),
+    "a date at the end of time, in a zone": (
+        _set("workshop.created_at", "9999-12-31T23:59:59-01:00"),
+        "workshop.created_at",
+    ),
+    "a date at the start of time, in a zone": (
+        _set("workshop.created_at", "0001-01-01T00:00:00+01:00"),
+        "workshop.created_at",
+    ),
     "a reaction of an unknown kind": (
         _set("reactions", [{"participant": 1, "field": "vision", "kind": "meh"}]),
         "reactions[0]",
