@@ -25,6 +25,8 @@ _REJOIN = "rejoin"
 TOO_MANY_CODES = "Too many codes tried from this device. Wait a minute, then try again."
 TOO_MANY_JOINS = "Too many joins from this phone. Wait a minute."
 _KEEP = 50
+_CODES_OK = "codes_ok"  # workshops whose code this session checked (waited for) already
+_KEEP_CODES = 5
 _USER_ID = re.compile(r"(\d{1,18})(?::(\d{1,9}))?", re.ASCII)
 
 
@@ -148,18 +150,36 @@ def _wait(seconds: float) -> None:
     requests must not empty the pool for everyone else."""
     if seconds > 0:
         db.session.rollback()  # only reads so far; what was loaded reloads when used
-        ratelimit.wait(seconds)
+        ratelimit.wait(min(seconds, ratelimit.MAX_WAIT))
+
+
+def _checked_already(workshop_id: int) -> bool:
+    """Return whether this browser session's code check for the workshop waited already.
+
+    The front door, the join page and the socket join each check the code; a
+    phone waits once, on the first, so its socket join is answered well within
+    the script's timeout. The mark is in the signed session cookie, which the
+    socket sees too; it tells a guesser nothing, since only a right code sets it.
+    """
+    return workshop_id in session.get(_CODES_OK, ())
+
+
+def _mark_checked(workshop_id: int) -> None:
+    checked = [w for w in session.get(_CODES_OK, ()) if w != workshop_id]
+    session[_CODES_OK] = [*checked, workshop_id][-_KEEP_CODES:]
 
 
 def workshop_for_code(raw: str) -> Workshop:
     """Return the workshop a code names; NotFound reads the same whether it exists or not.
 
     A browser that tried 10 wrong codes in a minute is refused every code for a
-    minute. Wrong codes are also counted per IP and for the whole server, and
-    past a threshold a new phone's check waits, with a delay that grows: a
-    guesser among a venue slows the venue's new phones down, never locks them
-    out. The wait comes before the answer, right or wrong, so its length tells
-    a guesser nothing; a phone already in the workshop never waits.
+    minute. Wrong codes are also counted per IP, and past a threshold a new
+    phone's check from that IP waits, with a delay that grows (at most
+    `ratelimit.MAX_WAIT`): a guesser among a venue slows the venue's new phones
+    down, never locks them out. The wait comes before the answer, right or
+    wrong, so its length tells a guesser nothing; a phone already in the
+    workshop never waits, and a session whose check for this code waited once
+    does not wait again.
     """
     client, ip = client_id(), client_ip()
     if limits.codes.full(client):
@@ -168,13 +188,15 @@ def workshop_for_code(raw: str) -> Workshop:
         workshop = lookup.workshop_by_code(raw)
     except NotFound:
         workshop = None
-    if workshop is None or returning_participant(workshop.id) is None:
-        _wait(max(limits.codes_by_ip.delay(ip), limits.codes_everywhere.delay()))
+    if workshop is None or not (
+        _checked_already(workshop.id) or returning_participant(workshop.id) is not None
+    ):
+        _wait(limits.codes_by_ip.delay(ip))
     if workshop is None:
         limits.codes.allow(client)
         limits.codes_by_ip.note(ip)
-        limits.codes_everywhere.note()
         raise NotFound(lookup.UNKNOWN_CODE)
+    _mark_checked(workshop.id)
     return workshop
 
 

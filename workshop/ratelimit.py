@@ -1,7 +1,7 @@
 """Rate limits counted per participant, per facilitator or per client, never per IP alone.
 
 A whole venue often shares one IP address, so limits that refuse people are
-keyed on who they are. What is counted per IP (or for the whole server) only
+keyed on who they are. What is counted per IP only
 slows down, with a delay that grows (`Backoff`), and never refuses: a venue
 behind one address must never be locked out by one guesser among it. The
 counters live in this process.
@@ -138,6 +138,11 @@ class Backoff:
         self._window.reset()
 
 
+# The longest any one wait lasts. A phone's socket join gives up after 10 s
+# (static/js/live.js), and a join waits at most once (see access.workshop_for_code).
+MAX_WAIT = 2.0
+
+
 def wait(seconds: float) -> None:
     """Wait without holding up anyone else: a green sleep under gevent and eventlet."""
     if seconds > 0:
@@ -159,19 +164,20 @@ class Limits:
     joins: Slots = field(default_factory=lambda: Slots(10, 60))
     # New participants of one workshop from one IP. A 2,000-person room behind one
     # NAT arrives over a few minutes: 300 a minute go straight in, then each waits
-    # 0.5 s, doubling every 300 more, at most 3 s; nobody is ever refused. No rule
+    # 0.5 s, doubling every 300 more, at most 2 s; nobody is ever refused. No rule
     # per address can tell such a room from a script, so this only holds a script
     # to a room's pace (one join after another settles near 300 a minute); the
     # facilitator's lock and remove deal with the people it made.
-    new_by_ip: Backoff = field(default_factory=lambda: Backoff(300, 300, 0.5, 3))
+    new_by_ip: Backoff = field(default_factory=lambda: Backoff(300, 300, 0.5, MAX_WAIT))
     # Wrong join codes from one client (its session): past 10 a minute, that browser
     # is refused every code for a minute. A fresh cookie starts again, so:
     codes: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 60))
-    # ...wrong codes are also counted per IP and for the whole server, and past a
-    # threshold every new phone's code check waits, right or wrong (docs/security.md
-    # has the arithmetic). Never a refusal: a venue's honest typos stay far below.
-    codes_by_ip: Backoff = field(default_factory=lambda: Backoff(100, 100, 0.5, 10))
-    codes_everywhere: Backoff = field(default_factory=lambda: Backoff(600, 600, 0.5, 10))
+    # ...wrong codes are also counted per IP, and past a threshold every new phone's
+    # code check from that IP waits, right or wrong (docs/security.md has the
+    # arithmetic). Never a refusal: a venue's honest typos stay far below. There is
+    # no count for the whole server: any one guesser anywhere could feed it and
+    # make every new phone everywhere wait.
+    codes_by_ip: Backoff = field(default_factory=lambda: Backoff(100, 100, 0.5, MAX_WAIT))
     # Resyncs (a join again on a socket already bound): 2 per 2 s per socket covers
     # a retried slow join and a missed message; a loop sending them gets rate_limited.
     resyncs: SlidingWindow = field(default_factory=lambda: SlidingWindow(2, 2))

@@ -97,6 +97,35 @@ def test_the_wait_ends_a_minute_after_the_guessing_stops(
     assert not any(waits)
 
 
+def test_wrong_codes_from_many_addresses_never_slow_a_right_code_from_another(
+    room: Room, waits: list[float]
+) -> None:
+    # Fewer than the free number per address, but 700 in all: once a server-wide
+    # count made every new phone anywhere wait for them.
+    for address in range(14):
+        for n in range(50):
+            if n % 5 == 0:
+                browser = room.app.test_client()
+            there = {"REMOTE_ADDR": f"198.51.100.{address}"}
+            assert browser.get(f"/j/ZZZ{n:03d}", environ_base=there).status_code == 404
+    waits.clear()
+
+    elsewhere = {"REMOTE_ADDR": "203.0.113.9"}
+    assert room.app.test_client().get(f"/j/{room.code}", environ_base=elsewhere).status_code == 200
+    assert not any(waits)
+
+
+def test_a_new_phone_waits_once_per_join_and_never_more_than_two_seconds(
+    room: Room, waits: list[float]
+) -> None:
+    guess(limits.codes_by_ip.free + 4 * limits.codes_by_ip.step, room.app)
+    waits.clear()
+
+    socket = phone_socket(room)  # the join page's code check waits
+    assert join(socket, room, "after-the-guessing")["ok"]
+    assert waits == [2.0], "the socket join must not wait for the code a second time"
+
+
 @pytest.fixture
 def make_app(tmp_path: Path, database_url: Callable[[Path], str]) -> Iterator[Callable[..., Flask]]:
     """Build an app like the `app` fixture's, with some settings of the test's own."""
