@@ -158,3 +158,20 @@ def test_removing_someone_of_another_workshop_is_refused(room: Room) -> None:
     )
     assert refused["error"]["code"] == "not_found"
     assert stranger.socket.is_connected()
+
+
+def test_a_removed_persons_reactions_no_longer_sway_the_canvas(room: Room) -> None:
+    console = room.console()
+    console.send("workshop:start")
+    console.send("workshop:synthesis")
+    ana, bots = room.phone("Ana"), [room.phone(f"Bot {n}") for n in range(3)]
+    assert ana.send("canvas:react", {"field": "vision", "reaction": "agree"})["ok"]
+    for bot in bots:
+        assert bot.send("canvas:react", {"field": "vision", "reaction": "concern"})["ok"]
+
+    for bot in bots:
+        removed = console.send("participant:remove", {"participant_id": bot.join_ack["me"]["id"]})
+        assert removed["ok"]
+
+    fields = {f["key"]: f for f in room.screen().join_ack["state"]["canvas"]["fields"]}
+    assert fields["vision"]["reactions"] == {"agree": 1, "concern": 0}

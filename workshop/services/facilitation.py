@@ -12,7 +12,7 @@ from ..codes import new_join_code, new_token
 from ..errors import NotFound, TransitionError, ValidationError
 from ..extensions import db
 from ..method import get_method
-from ..models import Answer, Participant, Question, Workshop, utcnow
+from ..models import Answer, Participant, Question, Reaction, Workshop, utcnow
 from ..phases import Phase, Pointer
 from ..text import ORGANISATION_MAX, TITLE_MAX, optional_text, required_text
 from . import canvas
@@ -208,6 +208,8 @@ def remove_participant(workshop_id: int, participant_id: int) -> Participant:
         db.session.execute(
             db.update(Answer).where(Answer.participant_id == person.id).values(hidden=True)
         )
+        # Their agree and concern votes go: a script's fake people must not sway the canvas.
+        db.session.execute(db.delete(Reaction).where(Reaction.participant_id == person.id))
         record(ParticipantRemoved(workshop_id, person))
     db.session.commit()
     return person
