@@ -178,12 +178,23 @@ const live = connectLive({
   },
   onJoinFailed(error) {
     if (entry.refused(error)) return;
-    body.dataset.view = "error";
-    for (const section of [ui.join, ui.connecting, ui.lobby, ui.question, ui.ended, ui.synthesis]) section.hidden = true;
-    ui.error.hidden = false;
-    setText(ui.errorText, error.message);
+    showRefusal(error);
   },
   onStatus: () => renderAnswers(),
+});
+
+function showRefusal(error) {
+  body.dataset.view = "error";
+  for (const section of [ui.join, ui.connecting, ui.lobby, ui.question, ui.ended, ui.synthesis]) section.hidden = true;
+  ui.error.hidden = false;
+  setText(ui.errorText, error.message);
+}
+
+// The facilitator removed this person. Every server process relays this, while only the
+// one that removed them closes its own sockets: the page closes its connection itself.
+live.on("removed", (error) => {
+  if (live.socket) live.socket.disconnect();
+  showRefusal(error);
 });
 
 // What the countdown says, in its own live region: when it starts, at 1 minute,

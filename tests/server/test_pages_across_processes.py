@@ -7,6 +7,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.server.live_server import LiveClient, create_workshop, csrf_token, signed_up_facilitator
 from tests.server.two_processes import two_processes
@@ -40,3 +41,37 @@ def test_sharing_on_a_fresh_process_reaches_the_console_on_another(
 
         [share] = console.wait_for("share")
         assert share["share_token"]
+
+
+def test_a_phone_removed_on_one_process_hears_it_on_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    with (
+        two_processes(tmp_path, monkeypatch, redis_url) as (one, two),
+        contextlib.ExitStack() as stack,
+    ):
+        facilitator = signed_up_facilitator(one)
+        workshop_id = create_workshop(one, facilitator, "Two processes")
+        console = LiveClient(one, facilitator)
+        console.connect()
+        stack.callback(console.close)
+        code = console.send("console:join", {"workshop_id": workshop_id})["state"]["workshop"][
+            "join_code"
+        ]
+
+        browser = requests.Session()
+        browser.get(f"{two}/j/{code}", timeout=5)  # the join page sets the phone's session
+        phone = LiveClient(two, browser)
+        phone.connect()
+        stack.callback(phone.close)
+        joined = phone.send(
+            "phone:join",
+            {"workshop_id": workshop_id, "code": code, "name": "Bot", "join_key": "bot-1"},
+        )
+        assert joined["ok"], joined
+
+        removed = console.send("participant:remove", {"participant_id": joined["me"]["id"]})
+        assert removed["ok"], removed
+
+        [heard] = phone.wait_for("removed")
+        assert heard["code"] == "removed"

@@ -13,6 +13,7 @@ from ..realtime import evict, rooms
 from ..realtime.connections import Binding, Role, connections
 from ..realtime.snapshots import console_state
 from ..services import facilitation, synthesis
+from ..services.lookup import REMOVED
 from .dispatch import Ack, bind, handles, ok
 from .schema import Bool, Int, ident
 
@@ -112,9 +113,11 @@ def remove_participant(me: Binding, participant_id: int) -> Ack:
     """Remove a participant: their answers are hidden, and their phone is turned away."""
     person = facilitation.remove_participant(me.workshop_id, participant_id)
     limits.joins.give_back(person.id)  # a fake person removed no longer counts for its maker
-    # Their open sockets in this process close; coming back is refused (`removed`),
-    # and a socket elsewhere can no longer write (every write checks the removal).
+    # Their open sockets in this process close; coming back is refused (`removed`), and
+    # a socket elsewhere can no longer write (every write checks the removal). The
+    # message reaches their pages on every process, which close their own connection.
     room = rooms.participant(person.id)
+    socketio.emit("removed", {"code": "removed", "message": REMOVED}, to=room)
     for sid, _ in list(socketio.server.manager.get_participants("/", room)):
         socketio.server.disconnect(sid, namespace="/")
     return ok(participant_id=person.id)
