@@ -44,7 +44,7 @@ class Change:
 
 
 @dataclass(frozen=True, eq=False)
-class AnswerStored(Change):
+class AnswerChanged(Change):
     """An answer was sent, edited, hidden or shown again."""
 
     answer: Answer

@@ -11,9 +11,9 @@ from __future__ import annotations
 from flask import has_request_context, request
 
 from ..changes import (
+    AnswerChanged,
     AnswerRemoved,
     AnswersMerged,
-    AnswerStored,
     Change,
     FieldChanged,
     ParticipantJoined,
@@ -80,7 +80,7 @@ def deliver(changes: list[Change]) -> None:
 
 
 def _deliver_one(workshop: Workshop, change: Change, whole: bool, origin: str | None) -> None:
-    if isinstance(change, AnswerStored):
+    if isinstance(change, AnswerChanged):
         publish_answer(workshop, change.answer, skip_sid=origin)
     elif isinstance(change, AnswerRemoved):
         publish_answer_removed(workshop, change.removed, skip_sid=origin)

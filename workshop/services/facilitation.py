@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from .. import phases
-from ..changes import AnswerStored, ParticipantRemoved, RoomChanged, RoomMoved
+from ..changes import AnswerChanged, ParticipantRemoved, RoomChanged, RoomMoved
 from ..codes import new_join_code, new_token
 from ..errors import NotFound, TransitionError, ValidationError
 from ..extensions import db
@@ -176,7 +176,7 @@ def set_answer_hidden(workshop_id: int, answer_id: int, hidden: bool) -> Answer:
     if not hidden and answer.participant.removed_at is not None:
         raise ValidationError("The answers of a removed participant stay hidden.")
     answer.hidden = hidden
-    record(AnswerStored(workshop_id, answer))
+    record(AnswerChanged(workshop_id, answer))
     db.session.commit()
     return answer
 

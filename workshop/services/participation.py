@@ -9,7 +9,7 @@ from typing import TypeVar
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..changes import AnswerRemoved, AnswerStored, ParticipantJoined
+from ..changes import AnswerChanged, AnswerRemoved, ParticipantJoined
 from ..errors import Closed, LimitReached, NotFound, ValidationError
 from ..extensions import db
 from ..models import Answer, Participant, Question, Workshop, utcnow
@@ -172,7 +172,7 @@ def submit_answer(
         client_key=client_key,
     )
     answer.created_at = answer.updated_at = utcnow()
-    record(AnswerStored(person.workshop_id, answer))
+    record(AnswerChanged(person.workshop_id, answer))
     # The same send may arrive twice at once; then the other one was stored.
     return _add_once(answer, lambda: _existing(person, client_key) if client_key else None)
 
@@ -186,7 +186,7 @@ def edit_answer(workshop_id: int, participant_id: int, answer_id: int, text: str
     _open_question(person.workshop, answer.question_id)
     answer.text = text
     answer.updated_at = utcnow()
-    record(AnswerStored(workshop_id, answer))
+    record(AnswerChanged(workshop_id, answer))
     db.session.commit()
     return answer
 
