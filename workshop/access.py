@@ -145,7 +145,7 @@ def client_ip() -> str:
     return request.remote_addr or "?"
 
 
-def _wait(seconds: float) -> None:
+def pause(seconds: float) -> None:
     """Wait before answering, holding no database connection: a thousand waiting
     requests must not empty the pool for everyone else."""
     if seconds > 0:
@@ -191,7 +191,7 @@ def workshop_for_code(raw: str) -> Workshop:
     if workshop is None or not (
         _checked_already(workshop.id) or returning_participant(workshop.id) is not None
     ):
-        _wait(limits.codes_by_ip.delay(ip))
+        pause(limits.codes_by_ip.delay(ip))
     if workshop is None:
         limits.codes.allow(client)
         limits.codes_by_ip.note(ip)
@@ -209,7 +209,7 @@ def admit_newcomer(workshop_id: int, client: str) -> None:
     """
     if limits.joins.full(client):
         raise LimitReached(TOO_MANY_JOINS, code="rate_limited")
-    _wait(limits.new_by_ip.delay(workshop_id, client_ip()))
+    pause(limits.new_by_ip.delay(workshop_id, client_ip()))
 
 
 def count_newcomer(workshop_id: int, client: str, participant_id: int) -> None:

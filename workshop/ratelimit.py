@@ -181,8 +181,16 @@ class Limits:
     # Resyncs (a join again on a socket already bound): 2 per 2 s per socket covers
     # a retried slow join and a missed message; a loop sending them gets rate_limited.
     resyncs: SlidingWindow = field(default_factory=lambda: SlidingWindow(2, 2))
-    # Login attempts for one address (as accounts.normal_email stores it) from one IP.
+    # Wrong passwords for one address (as accounts.normal_email stores it) from one
+    # browser session: past 10 in 5 minutes, that session is refused for the address.
+    # Never per IP: behind a proxy every client shares one, and an attacker's
+    # failures must not refuse the facilitator's right password.
     login: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 300))
+    # ...and for the address from anywhere: past 10 in 5 minutes, every login to it
+    # waits 0.25 s, doubling every 10 more, at most 2 s. A slowdown, never a refusal.
+    login_by_address: Backoff = field(
+        default_factory=lambda: Backoff(10, 10, 0.25, MAX_WAIT, seconds=300)
+    )
     # Sign-ups tried for one address from one IP, and by one browser session: each
     # costs a password hash, and "exists already" must not be a free address test.
     signup: SlidingWindow = field(default_factory=lambda: SlidingWindow(5, 300))

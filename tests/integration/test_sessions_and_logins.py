@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.people import PASSWORD, Person, Room, post_form, sign_up, team_id_of
 from tests.server.live_server import csrf_token
+from workshop import ratelimit
 from workshop.extensions import db
 from workshop.models import Invite, Membership, User
 from workshop.services import accounts
@@ -64,6 +65,37 @@ def test_the_login_limit_counts_every_spelling_of_an_address(app: Flask) -> None
         response = post_form(guesser, "/login", {"email": spelling, "password": PASSWORD})
         assert response.status_code == 401, spelling
         assert TOO_MANY in response.get_data(as_text=True), spelling
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record each delay a request would wait, instead of sleeping it."""
+    recorded: list[float] = []
+    monkeypatch.setattr(ratelimit, "wait", recorded.append)
+    return recorded
+
+
+def test_guessing_from_other_browsers_slows_a_facilitator_down_but_never_keeps_them_out(
+    app: Flask, waits: list[float]
+) -> None:
+    email = sign_up(app).email
+    for _ in range(40):  # a fresh cookie for each guess, all from one address (a proxy's)
+        post_form(app.test_client(), "/login", {"email": email, "password": "wrong password"})
+    waits.clear()
+
+    assert logged_in(log_in(app, email))
+    assert len(waits) == 1 and 0 < waits[0] <= 2, "slowed a little, before the answer"
+
+
+def test_the_password_form_refuses_the_browser_that_guessed_and_no_other(app: Flask) -> None:
+    email = sign_up(app).email
+    guesser, owner = log_in(app, email), log_in(app, email)
+    wrong = {"current": "not my password", "new": NEW_PASSWORD, "again": NEW_PASSWORD}
+    for _ in range(10):
+        post_form(guesser, "/account/password", wrong)
+    right = {**wrong, "current": PASSWORD}
+    assert TOO_MANY in post_form(guesser, "/account/password", right).get_data(as_text=True)
+    assert post_form(owner, "/account/password", right).status_code == 302
 
 
 def test_signing_up_again_and_again_for_one_address_is_limited(app: Flask) -> None:
@@ -313,7 +345,7 @@ def test_a_member_sees_only_the_invite_links_they_made(room: Room) -> None:
     team = team_id_of(room.app, room.facilitator_browser)
     assert invite_links(colleague, team) == [], "the owner's link is the owner's to hand out"
     press(colleague, team, "invites")
-    [theirs] = invite_links(colleague, team)
+    assert len(invite_links(colleague, team)) == 1, "their own link, to send"
     assert len(invite_links(room.facilitator_browser, team)) == 2
 
 

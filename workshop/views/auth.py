@@ -69,6 +69,26 @@ def _signup_allowed(email: str | None) -> bool:
     return by_address and limits.signups_by_client.allow(access.client_id())
 
 
+def _may_try(key: str) -> bool:
+    """Return whether this browser may check a password for the address, after the wait.
+
+    Only this browser session's own wrong passwords refuse it. Everyone's wrong
+    passwords for the address slow every check down (at most 2 s, before the
+    answer, right or wrong, holding no database connection): other clients'
+    guessing can slow a facilitator's right password, never refuse it.
+    """
+    if limits.login.full(access.client_id(), key):
+        return False
+    access.pause(limits.login_by_address.delay(key))
+    return True
+
+
+def _failed(key: str) -> None:
+    """Count a wrong password for the address, against this browser and everyone."""
+    limits.login.allow(access.client_id(), key)
+    limits.login_by_address.note(key)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     """Log a facilitator in."""
@@ -78,12 +98,13 @@ def login() -> str | Response | tuple[str, int]:
         # The same normalised address the account lookup uses, so no spelling of it
         # (" Victim@example.org") gets fresh guesses.
         key = accounts.normal_email(form.email.data)
-        if not limits.login.allow(request.remote_addr or "?", key):
+        if not _may_try(key):
             error = TOO_MANY
         else:
             try:
                 user = accounts.authenticate(form.email.data or "", form.password.data or "")
             except DomainError as refused:
+                _failed(key)
                 error = refused.message
             else:
                 login_user(user, remember=bool(form.remember.data))
@@ -115,7 +136,8 @@ def change_password() -> str | Response | tuple[str, int]:
     """Change the password; every other session and remember cookie of the account ends."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not limits.login.allow(request.remote_addr or "?", current_user.email):
+        key = accounts.normal_email(current_user.email)
+        if not _may_try(key):
             form.current.errors = [*form.current.errors, TOO_MANY]
         else:
             try:
@@ -123,6 +145,8 @@ def change_password() -> str | Response | tuple[str, int]:
                     current_user.id, form.current.data or "", form.new.data or ""
                 )
             except DomainError as refused:
+                if refused.code == "wrong_password":
+                    _failed(key)
                 field = form.new if refused.code in accounts.PASSWORD_REFUSED else form.current
                 field.errors = [*field.errors, refused.message]
             else:
