@@ -195,6 +195,10 @@ class Limits:
     # costs a password hash, and "exists already" must not be a free address test.
     signup: SlidingWindow = field(default_factory=lambda: SlidingWindow(5, 300))
     signups_by_client: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 3600))
+    # ...and from one IP, however many addresses and cookies: 20 in 10 minutes. Unlike
+    # joining, this refuses a venue: facilitators signing up together behind one
+    # address are a few, not 20 in ten minutes, and a script is held to 2 a minute.
+    signups_by_ip: SlidingWindow = field(default_factory=lambda: SlidingWindow(20, 600))
 
     def reset(self) -> None:
         for window in vars(self).values():

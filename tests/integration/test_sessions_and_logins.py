@@ -119,6 +119,18 @@ def test_one_browser_cannot_make_accounts_without_end(app: Flask) -> None:
         assert db.session.execute(db.select(db.func.count(User.id))).scalar_one() == 10
 
 
+def test_fresh_cookies_and_fresh_addresses_cannot_make_accounts_without_end(app: Flask) -> None:
+    def sign_up_from(ip: str, n: int) -> int:
+        browser = app.test_client()  # a fresh cookie every time
+        browser.environ_base["REMOTE_ADDR"] = ip
+        form = {"name": "Bot", "email": f"bot{n}@example.org", "password": PASSWORD, "team": ""}
+        return post_form(browser, "/signup", form).status_code
+
+    statuses = [sign_up_from("203.0.113.7", n) for n in range(21)]
+    assert statuses == [302] * 20 + [200]
+    assert sign_up_from("198.51.100.2", 21) == 302, "another address is not held up"
+
+
 # Remember me, logging out, changing the password
 
 

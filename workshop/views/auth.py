@@ -63,10 +63,15 @@ def signup() -> str | Response:
 
 
 def _signup_allowed(email: str | None) -> bool:
-    """Count a sign-up against its address from this IP, and against this browser."""
-    key = accounts.normal_email(email)
-    by_address = limits.signup.allow(request.remote_addr or "?", key)
-    return by_address and limits.signups_by_client.allow(access.client_id())
+    """Count a sign-up against its address from this IP, against this browser, and
+    against this IP: fresh addresses and fresh cookies are no way around the limit."""
+    key, ip = accounts.normal_email(email), access.client_ip()
+    by_address = limits.signup.allow(ip, key)
+    return (
+        by_address
+        and limits.signups_by_client.allow(access.client_id())
+        and limits.signups_by_ip.allow(ip)
+    )
 
 
 def _may_try(key: str) -> bool:
