@@ -109,7 +109,8 @@ def _first_answer_id(scene: Scene) -> int:
     return scene.ids["answers"][0]
 
 
-# (name, action, changes that must be heard). Order matters: each step builds on the last.
+# (name, action). Order matters: each step builds on the last. MOVES says which numbers each
+# step must move: "room" (seq), "everyone" (seq and phone_seq) or "none".
 STEPS: list[tuple[str, Callable[[Scene], None]]] = [
     ("a phone joins by the form", _joins_by_form),
     ("phone:join (a newcomer)", _newcomer_over_the_socket),
@@ -195,6 +196,42 @@ STEPS: list[tuple[str, Callable[[Scene], None]]] = [
     ("the canvas page's Revise", _page("revise")),
 ]
 
+MOVES = {
+    "a phone joins by the form": "room",
+    "phone:join (a newcomer)": "room",
+    "workshop:lock_joining": "everyone",
+    "workshop:lock_joining (open)": "everyone",
+    "workshop:start": "everyone",
+    "answer:submit": "room",
+    "answer:edit": "room",
+    "answers:reveal": "everyone",
+    "answer:hide": "room",
+    "answer:delete": "room",
+    "participant:remove": "room",
+    "answering:set": "everyone",
+    "answering:set (open)": "everyone",
+    "two more answers": "room",
+    "timer:start": "everyone",
+    "timer:stop": "everyone",
+    "workshop:next": "everyone",
+    "workshop:previous": "everyone",
+    "workshop:goto": "everyone",
+    "workshop:synthesis": "everyone",
+    "canvas:statement": "everyone",
+    "canvas:purpose": "everyone",
+    "canvas:values": "everyone",
+    "canvas:pin": "room",
+    "answers:merge": "room",
+    "answers:unmerge": "room",
+    "canvas:react": "none",
+    "canvas:seal": "everyone",
+    "the canvas page's Share": "room",
+    "the canvas page's Switch off": "room",
+    "the canvas page's Seal": "everyone",
+    "workshop:end": "everyone",
+    "the canvas page's Revise": "none",
+}
+
 # State-changing socket events that change no workshop's room by themselves.
 JOIN_EVENTS = {"console:join", "screen:join", "phone:join"}
 # Forms whose posts change no room anyone is in: accounts and teams (a removed member's
@@ -233,6 +270,8 @@ NOT_FOR_PHONES = {
     "moved",
     "reactions",
 }
+# What only the console is sent: names, the share link, what moved for it alone.
+NOT_FOR_THE_PROJECTOR = {"participant", "share", "moved", "my_answer", "my_answer_removed"}
 
 
 def _numbers(app: Flask, workshop_id: int) -> tuple[int, int]:
@@ -280,6 +319,10 @@ def test_a_change_reaches_exactly_the_rooms_that_must_hear_it(scene: Scene, step
     STEPS[step][1](scene)
 
     new_seq, new_phone_seq = _numbers(app, workshop_id)
+    moved = {(False, False): "none", (True, False): "room", (True, True): "everyone"}.get(
+        (new_seq != seq, new_phone_seq != phone_seq), "phones alone"
+    )
+    assert moved == MOVES[STEPS[step][0]], "the step moved other numbers than it should"
     console, screen, phone = (p.received() for p in (scene.console, scene.screen, scene.phone))
     if new_seq != seq:
         assert new_seq in {_carried(m) for m in console}, f"the console missed {new_seq}"
@@ -287,6 +330,7 @@ def test_a_change_reaches_exactly_the_rooms_that_must_hear_it(scene: Scene, step
     if new_phone_seq != phone_seq:
         assert new_phone_seq in {_carried(m) for m in phone}, f"the phone missed {new_phone_seq}"
     assert not {m["name"] for m in phone} & NOT_FOR_PHONES
+    assert not {m["name"] for m in screen} & NOT_FOR_THE_PROJECTOR
     assert all(_carried(m) in (None, new_phone_seq) for m in phone), "phones count their own"
     for outsider in scene.outsiders:
         assert outsider.received() == [], "another workshop heard of it"
@@ -304,3 +348,4 @@ def test_every_state_changing_event_and_form_is_in_the_list(app: Flask) -> None:
     unlisted = posted - NO_ROOM_FORMS - set(PAGE_STEPS)
     assert unlisted == set(), "add the new form to STEPS, or to NO_ROOM_FORMS with a reason"
     assert set(PAGE_STEPS.values()) <= named
+    assert set(MOVES) == {name for name, _ in STEPS}
