@@ -49,7 +49,10 @@ from .snapshots import (
 COUNTS = "counts"
 _REACTIONS = "reactions:"
 # Changes after which every audience gets its whole state: what they change is everywhere.
-_WHOLE = (RoomChanged, VersionSealed, ParticipantRemoved)
+_WHOLE = (RoomChanged, VersionSealed)
+# After a removal the console and the projector get theirs (people, answers, counts and
+# tallies all change); the phones' state does not, and a room of phones is not sent it.
+_WHOLE_FOR_THE_ROOM = (ParticipantRemoved,)
 
 
 def deliver(changes: list[Change]) -> None:
@@ -75,6 +78,8 @@ def deliver(changes: list[Change]) -> None:
             publish_state(workshop)
         elif any(isinstance(c, RoomMoved) for c in group):
             publish_move(workshop)
+        if not whole and any(isinstance(c, _WHOLE_FOR_THE_ROOM) for c in group):
+            _publish_room_state(workshop)
         for change in group:
             _deliver_one(workshop, change, whole, origin)
 
@@ -114,6 +119,14 @@ def publish_state(workshop: Workshop) -> None:
     socketio.emit(
         "state", console_state(workshop, online), to=rooms.audience(workshop.id, Role.FACILITATOR)
     )
+
+
+def _publish_room_state(workshop: Workshop) -> None:
+    """Send the console and the projector their whole snapshots; the phones nothing."""
+    online = connections.online(workshop.id)
+    console, screen = _rooms(workshop)
+    socketio.emit("state", screen_state(workshop, online), to=screen)
+    socketio.emit("state", console_state(workshop, online), to=console)
 
 
 def publish_move(workshop: Workshop) -> None:
