@@ -57,3 +57,27 @@ def test_upgrading_twice_changes_nothing(tmp_path: Path, database_url) -> None:
     assert result.exit_code == 0 and "head" in result.output
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_lookups_the_room_makes_have_their_indexes(tmp_path: Path, database_url) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": tmp_path,
+            "ASYNC_MODE": "threading",
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        }
+    )
+    upgrade(app)
+    with app.app_context():
+        schema = inspect(db.engine)
+
+        def indexed(table: str) -> set[tuple[str, ...]]:
+            return {tuple(i["column_names"]) for i in schema.get_indexes(table)}
+
+        # Counting a question's answers, finding what was merged into an answer, and the
+        # pins of an answer being deleted: each filters on that column alone.
+        assert ("question_id",) in indexed("answers")
+        assert ("merged_into_id",) in indexed("answers")
+        assert ("answer_id",) in indexed("pins")
+        db.engine.dispose()
