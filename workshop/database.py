@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, Response, render_template, request
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
             event.listen(engine, "begin", _begin(busy_ms / 1000))
         elif engine.dialect.driver == "psycopg":
             _bound_postgresql(app, engine)
+            app.extensions["workshop_numbers_engine"] = _numbers_engine(app, engine)
         from . import models  # noqa: F401  (registers the tables)
 
 
@@ -205,6 +206,33 @@ def _postgresql_options(app: Flask) -> dict[str, Any]:
             "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
         },
     }
+
+
+# One per database and process: tests make many apps on one database.
+_NUMBERS_ENGINES: dict[str, Engine] = {}
+
+
+def _numbers_engine(app: Flask, engine: Engine) -> Engine:
+    """Return the small autocommit pool that moves the change numbers (unit_of_work.py).
+
+    Its own pool, never the app's: a request may hold an app connection while its
+    unit of work ends, and taking a second one from the same pool deadlocked a join
+    storm (every connection held, each waiting for another).
+    """
+    key = engine.url.render_as_string(hide_password=False)
+    if key not in _NUMBERS_ENGINES:
+        options = _postgresql_options(app)
+        numbers = create_engine(
+            engine.url,
+            isolation_level="AUTOCOMMIT",
+            pool_size=4,
+            max_overflow=4,
+            pool_timeout=options["pool_timeout"],
+            connect_args=options["connect_args"],
+        )
+        _bound_postgresql(app, numbers)
+        _NUMBERS_ENGINES[key] = numbers
+    return _NUMBERS_ENGINES[key]
 
 
 def _bound_postgresql(app: Flask, engine: Engine) -> None:

@@ -139,7 +139,9 @@ def _deliver(session: Session) -> None:
 
 
 def _bump_on_its_own(session: Session, widest: dict[int, Counted]) -> None:
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    # A pool of its own (database.py): the request may still hold one of the app's.
+    engine = current_app.extensions["workshop_numbers_engine"]
+    with engine.connect() as connection:
         sequence.take(session, sequence.bump(connection, widest))
 
 
