@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as settings
 from .extensions import csrf, login_manager, socketio
 from .realtime import message_queue
+
+# After a burst of presence changes, each process sends its consoles' counts once more.
+PRESENCE_SETTLE_SECONDS = 1.0
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -107,10 +111,29 @@ def _share_presence(app: Flask) -> None:
     )
     connections.shared = shared
 
+    settling: set[int] = set()
+    settling_lock = threading.Lock()
+
+    def settle(workshop_id: int) -> None:
+        # Every process sends counts after its own publication, read from what the others
+        # had published by then, and the queue may deliver them in any order: the last
+        # counts a console got could be a stale one. Each process sends them once more
+        # when the burst is over, so the last word is read after everyone published.
+        socketio.sleep(PRESENCE_SETTLE_SECONDS)
+        with settling_lock:
+            settling.discard(workshop_id)
+        with app.app_context():
+            live_updates.mark(workshop_id, COUNTS)
+
     def published(workshop_ids: Iterable[int]) -> None:
         # The consoles' counts are read from what was just published, on every process.
         with app.app_context():
             for workshop_id in workshop_ids:
                 live_updates.mark(workshop_id, COUNTS)
+                with settling_lock:
+                    if workshop_id in settling:
+                        continue
+                    settling.add(workshop_id)
+                socketio.start_background_task(settle, workshop_id)
 
     socketio.start_background_task(shared.run, socketio.sleep, published)
