@@ -28,11 +28,11 @@ from tests.server.live_server import (
 pytestmark = pytest.mark.server
 
 LOGINS = 10  # what gevent's and eventlet's thread pools run at once
-PINGS = 5
-# Each account's hash costs one more step than the one before (a step is ~60 ms of
+PINGS = 3
+# Each account's hash costs one more step than the one before (a step is ~90 ms of
 # CPU here), so the logins finish one by one, well apart, whether they run in
 # parallel threads or one after the other on the loop.
-STEP = 120_000
+STEP = 180_000
 PASSWORD = "correct horse battery"
 
 
