@@ -61,7 +61,7 @@ def join(client: LiveClient, code: str, workshop_id: int, name: str) -> Any:
     return client.send("phone:join", {**payload, "join_key": f"{name}-{secrets.token_hex(4)}"})
 
 
-def wait_for_expiry(redis_url: str, workshop_id: int, timeout: float = 15) -> None:
+def wait_for_expiry(redis_url: str, workshop_id: int, timeout: float = 30) -> None:
     """Return once Redis itself holds no presence for the workshop (its TTL ran out)."""
     direct = redis.Redis.from_url(redis_url)
     pattern = f"workshop:presence:w{workshop_id}:*"
