@@ -14,10 +14,9 @@ from workshop.extensions import db
 from workshop.schema import alembic_config, upgrade
 
 
-def test_an_empty_database_upgrades_step_by_step_to_match_the_models(
-    tmp_path: Path, database_url
-) -> None:
-    app = create_app(
+def _app(tmp_path: Path, database_url):  # type: ignore[no-untyped-def]
+    """An app on an empty database that no migration has touched yet."""
+    return create_app(
         {
             "TESTING": True,
             "INSTANCE_PATH": tmp_path,
@@ -25,6 +24,12 @@ def test_an_empty_database_upgrades_step_by_step_to_match_the_models(
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         }
     )
+
+
+def test_an_empty_database_upgrades_step_by_step_to_match_the_models(
+    tmp_path: Path, database_url
+) -> None:
+    app = _app(tmp_path, database_url)
     script = ScriptDirectory.from_config(alembic_config())
     revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
     assert revisions[0] == "0001", "the chain starts from the first schema"
@@ -42,14 +47,7 @@ def test_an_empty_database_upgrades_step_by_step_to_match_the_models(
 
 
 def test_upgrading_twice_changes_nothing(tmp_path: Path, database_url) -> None:
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": tmp_path,
-            "ASYNC_MODE": "threading",
-            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-        }
-    )
+    app = _app(tmp_path, database_url)
     upgrade(app)
     upgrade(app)
     runner = app.test_cli_runner()
@@ -60,14 +58,7 @@ def test_upgrading_twice_changes_nothing(tmp_path: Path, database_url) -> None:
 
 
 def test_the_lookups_the_room_makes_have_their_indexes(tmp_path: Path, database_url) -> None:
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": tmp_path,
-            "ASYNC_MODE": "threading",
-            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-        }
-    )
+    app = _app(tmp_path, database_url)
     upgrade(app)
     with app.app_context():
         schema = inspect(db.engine)
