@@ -70,6 +70,22 @@ class ActionForm(FlaskForm):
     submit = SubmitField("Go")
 
 
+def _new_password(label: str, missing: str) -> PasswordField:
+    """A field for choosing a password: sign-up's and the password change's, alike."""
+    return PasswordField(
+        f"{label} (at least {PASSWORD_MIN} characters)",
+        validators=[
+            DataRequired(missing),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Choose a password of at least {PASSWORD_MIN} characters.",
+            ),
+        ],
+        render_kw={"autocomplete": "new-password", "minlength": PASSWORD_MIN},
+    )
+
+
 class SignupForm(FlaskForm):
     name = StringField(
         "Your name",
@@ -81,18 +97,7 @@ class SignupForm(FlaskForm):
         validators=[DataRequired("Enter your e-mail address."), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
-    password = PasswordField(
-        f"Password (at least {PASSWORD_MIN} characters)",
-        validators=[
-            DataRequired("Choose a password."),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=f"Choose a password of at least {PASSWORD_MIN} characters.",
-            ),
-        ],
-        render_kw={"autocomplete": "new-password", "minlength": PASSWORD_MIN},
-    )
+    password = _new_password("Password", "Choose a password.")
     team = StringField(
         "Team name",
         validators=[Optional(), Length(max=TEAM_NAME_MAX)],
@@ -123,18 +128,7 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
-    new = PasswordField(
-        f"New password (at least {PASSWORD_MIN} characters)",
-        validators=[
-            DataRequired("Choose a new password."),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=f"Choose a password of at least {PASSWORD_MIN} characters.",
-            ),
-        ],
-        render_kw={"autocomplete": "new-password", "minlength": PASSWORD_MIN},
-    )
+    new = _new_password("New password", "Choose a new password.")
     again = PasswordField(
         "New password again",
         validators=[
