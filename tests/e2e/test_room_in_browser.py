@@ -281,9 +281,8 @@ def test_no_text_on_a_1080p_projector_is_smaller_than_32_px(browser, live_url: s
 # --------------------------------------------------------------------- counts
 
 
-def test_an_answer_one_character_too_long_is_refused_in_the_singular(
-    browser, live_url: str
-) -> None:
+def _phone_on_the_first_question(browser, live_url: str):  # type: ignore[no-untyped-def]
+    """A workshop whose console started it, with Ana's phone showing the first question."""
     from playwright.sync_api import expect
 
     facilitator, workshop_id, code = fresh_workshop(live_url, "Harbour Foods")
@@ -292,6 +291,15 @@ def test_an_answer_one_character_too_long_is_refused_in_the_singular(
     phone = join(browser, live_url, code, "Ana", problems)
     assert console.send("workshop:start")["ok"]
     expect(phone.locator("#q-prompt")).to_have_text(FIRST)
+    return console, phone, problems
+
+
+def test_an_answer_one_character_too_long_is_refused_in_the_singular(
+    browser, live_url: str
+) -> None:
+    from playwright.sync_api import expect
+
+    console, phone, problems = _phone_on_the_first_question(browser, live_url)
 
     phone.locator("#answer-text").fill("x" * 1001)
     phone.locator("#send-answer").click()
@@ -343,13 +351,7 @@ def _next_question(console: LiveClient, phone) -> None:  # type: ignore[no-untyp
 def test_a_new_question_puts_the_focus_in_the_answer_box(browser, live_url: str) -> None:
     from playwright.sync_api import expect
 
-    facilitator, workshop_id, code = fresh_workshop(live_url, "Harbour Foods")
-    console = live_console(live_url, facilitator, workshop_id)
-    problems = PageErrors()
-    phone = join(browser, live_url, code, "Ana", problems)
-
-    assert console.send("workshop:start")["ok"]
-    expect(phone.locator("#q-prompt")).to_have_text(FIRST)
+    console, phone, problems = _phone_on_the_first_question(browser, live_url)
     expect(phone.locator("#answer-text")).to_be_focused()
     phone.keyboard.type("First thought")
     phone.locator("#send-answer").click()
@@ -366,11 +368,7 @@ def test_a_new_question_leaves_the_focus_of_someone_reading_or_selecting(
 ) -> None:
     from playwright.sync_api import expect
 
-    facilitator, workshop_id, code = fresh_workshop(live_url, "Harbour Foods")
-    console = live_console(live_url, facilitator, workshop_id)
-    problems = PageErrors()
-    phone = join(browser, live_url, code, "Ana", problems)
-    assert console.send("workshop:start")["ok"]
+    console, phone, problems = _phone_on_the_first_question(browser, live_url)
     expect(phone.locator("#answer-text")).to_be_focused()
 
     # Reading: the person selected a line of the prompt to look at it again.
