@@ -4,6 +4,7 @@ accessibility checks taken of every screen at each key step."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -177,3 +178,24 @@ class Screens:
                     colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
                 )
                 small.save(copy, "PNG", optimize=True)
+
+
+@contextlib.contextmanager
+def phone_gone_offline(browser, tmp_path: Path, database: str, title: str):  # type: ignore[no-untyped-def]
+    """Yield (console, phone, problems): a workshop on a server of its own, started, with
+    Ana's phone on the first question that has then walked out of Wi-Fi range."""
+    from playwright.sync_api import expect
+
+    from tests.server.live_server import fresh_workshop, live_console, running_server
+
+    with running_server(tmp_path, "threading", database_url=database) as url:
+        facilitator, workshop_id, code = fresh_workshop(url, title)
+        console = live_console(url, facilitator, workshop_id)
+        problems = PageErrors()
+        phone = join(browser, url, code, "Ana", problems)
+        assert console.send("workshop:start")["ok"]
+        expect(phone.locator("#q-prompt")).to_have_text("What does partnering mean for us?")
+        # The server stays up; only the phone loses its network.
+        phone.context.set_offline(True)
+        expect(phone.locator("#connection-status")).to_have_attribute("data-state", "offline")
+        yield console, phone, problems

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.pages import PageErrors, join
+from tests.e2e.pages import phone_gone_offline
 from tests.e2e.test_offline_in_browser import _stored
-from tests.server.live_server import fresh_workshop, live_console, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -23,16 +22,11 @@ def test_twelve_answers_typed_offline_all_arrive_once_through_the_limit_and_a_re
     from playwright.sync_api import expect
 
     database = database_url(tmp_path)
-    with running_server(tmp_path, "threading", database_url=database) as url:
-        facilitator, workshop_id, code = fresh_workshop(url, "Deep basement")
-        console = live_console(url, facilitator, workshop_id)
-        problems = PageErrors()
-        phone = join(browser, url, code, "Ana", problems)
-        assert console.send("workshop:start")["ok"]
-        expect(phone.locator("#q-prompt")).to_have_text("What does partnering mean for us?")
-
-        phone.context.set_offline(True)
-        expect(phone.locator("#connection-status")).to_have_attribute("data-state", "offline")
+    with phone_gone_offline(browser, tmp_path, database, "Deep basement") as (
+        console,
+        phone,
+        problems,
+    ):
         for text in TYPED:
             phone.locator("#answer-text").fill(text)
             phone.locator("#send-answer").click()

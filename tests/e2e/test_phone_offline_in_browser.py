@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.axe import check_page
-from tests.e2e.pages import PageErrors, join
+from tests.e2e.pages import phone_gone_offline
 from tests.e2e.test_offline_in_browser import _stored
-from tests.server.live_server import fresh_workshop, live_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -19,21 +18,12 @@ def test_an_answer_typed_on_a_phone_without_network_arrives_once_it_is_back(
 ) -> None:
     from playwright.sync_api import expect
 
-    from tests.server.live_server import running_server
-
     database = database_url(tmp_path)
-    with running_server(tmp_path, "threading", database_url=database) as url:
-        facilitator, workshop_id, code = fresh_workshop(url, "Lost in the basement")
-        console = live_console(url, facilitator, workshop_id)
-
-        problems = PageErrors()
-        phone = join(browser, url, code, "Ana", problems)
-        assert console.send("workshop:start")["ok"]
-        expect(phone.locator("#q-prompt")).to_have_text("What does partnering mean for us?")
-
-        # The phone walks out of Wi-Fi range; the server stays up.
-        phone.context.set_offline(True)
-        expect(phone.locator("#connection-status")).to_have_attribute("data-state", "offline")
+    with phone_gone_offline(browser, tmp_path, database, "Lost in the basement") as (
+        console,
+        phone,
+        problems,
+    ):
         phone.locator("#answer-text").fill("Typed with no bars")
         phone.locator("#send-answer").click()
         mine = phone.locator("#my-answers li.my-answer")
