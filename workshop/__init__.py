@@ -108,6 +108,7 @@ def _share_presence(app: Flask) -> None:
             refresh=config["PRESENCE_REFRESH"],
             flush=config["PRESENCE_FLUSH"],
         ),
+        namespace=config["MESSAGE_QUEUE_CHANNEL"],
     )
     connections.shared = shared
 

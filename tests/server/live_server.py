@@ -135,6 +135,27 @@ class LiveClient:
         assert ok, f"waited {timeout}s for {count} x {event!r}; got {len(payloads)}"
         return payloads
 
+    def wait_for_all(
+        self,
+        event: str,
+        settled: Callable[[list[Any]], bool],
+        timeout: float = 10,
+        since: int = 0,
+    ) -> list[Any]:
+        """Return every payload of `event` once `settled` holds for them all, in order.
+
+        For messages that may arrive more than once or in any order (a join relayed
+        from another process, then its coming online), where a count would be wrong.
+        """
+        with self._arrived:
+            ok = self._arrived.wait_for(
+                lambda: settled([d for name, d in self.received[since:] if name == event]),
+                timeout,
+            )
+            payloads = [data for name, data in self.received[since:] if name == event]
+        assert ok, f"waited {timeout}s for every {event!r} expected; got {payloads}"
+        return payloads
+
     def wait_until(
         self, event: str, settled: Callable[[Any], bool], timeout: float = 10, since: int = 0
     ) -> Any:

@@ -8,6 +8,7 @@ outage got server_error, and a hung Redis held every acknowledgement.
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 from collections.abc import Iterator
@@ -64,7 +65,8 @@ def join(client: LiveClient, code: str, workshop_id: int, name: str) -> Any:
 def wait_for_expiry(redis_url: str, workshop_id: int, timeout: float = 30) -> None:
     """Return once Redis itself holds no presence for the workshop (its TTL ran out)."""
     direct = redis.Redis.from_url(redis_url)
-    pattern = f"workshop:presence:w{workshop_id}:*"
+    # two_processes gave this test's servers a channel of their own, which starts their keys.
+    pattern = f"{os.environ['WORKSHOP_MESSAGE_QUEUE_CHANNEL']}:presence:w{workshop_id}:*"
     deadline = time.monotonic() + timeout
     while any(not k.endswith(b":processes") for k in direct.scan_iter(pattern)):
         assert time.monotonic() < deadline, "the presence never expired in Redis"

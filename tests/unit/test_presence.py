@@ -68,13 +68,14 @@ class FlakyRedis:
 class Process:
     """One server process's registry of local phones, with its presence."""
 
-    def __init__(self, redis: FlakyRedis) -> None:
+    def __init__(self, redis: FlakyRedis, deployment: str = "workshop") -> None:
         self.phones: dict[int, set[int]] = {}
         self.presence = RedisPresence(
             redis,
             lambda w: frozenset(self.phones.get(w, ())),
             lambda: [w for w, people in self.phones.items() if people],
             PresenceTimings(ttl=60, refresh=3600, flush=0.1),
+            namespace=deployment,
         )
 
     def arrives(self, workshop_id: int, participant_id: int) -> None:
@@ -105,6 +106,18 @@ def test_a_crowd_leaving_is_published_in_one_round_trip(redis: FlakyRedis) -> No
     assert one.presence.publish() == [1]
     assert redis.round_trips == before + 1
     assert two.presence.online(1) == frozenset()
+
+
+def test_two_deployments_on_one_redis_never_see_each_others_phones(redis: FlakyRedis) -> None:
+    # Each has its own channel; workshop 1 of one is not workshop 1 of the other.
+    production, staging = Process(redis, "workshop"), Process(redis, "staging")
+    production.arrives(1, 7)
+    production.presence.publish()
+    staging_too = Process(redis, "staging")
+    staging_too.arrives(1, 8)
+    staging_too.presence.publish()
+    assert staging.presence.online(1) == {8}
+    assert Process(redis, "workshop").presence.online(1) == {7}
 
 
 def test_coming_and_going_while_redis_is_down_never_raises(redis: FlakyRedis) -> None:

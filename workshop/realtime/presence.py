@@ -74,8 +74,12 @@ class RedisPresence:
         local_online: LocalOnline,
         local_workshops: LocalWorkshops,
         timings: PresenceTimings | None = None,
+        namespace: str = "workshop",
     ) -> None:
         self.redis = client
+        # The deployment's message-queue channel: two deployments on one Redis (or a
+        # test after another, whose killed processes' values still live) never mix.
+        self.namespace = namespace
         self.process = uuid.uuid4().hex[:12]
         self.timings = timings or PresenceTimings()
         self._local_online = local_online
@@ -98,10 +102,10 @@ class RedisPresence:
         self._wake = threading.Event()
 
     def _key(self, workshop_id: int, process: str | None = None) -> str:
-        return f"workshop:presence:w{workshop_id}:{process or self.process}"
+        return f"{self.namespace}:presence:w{workshop_id}:{process or self.process}"
 
     def _processes(self, workshop_id: int) -> str:
-        return f"workshop:presence:w{workshop_id}:processes"
+        return f"{self.namespace}:presence:w{workshop_id}:processes"
 
     # -- called from socket handlers: never wait, never raise -------------
 
@@ -283,8 +287,12 @@ def from_url(
     local_workshops: LocalWorkshops,
     options: dict[str, Any],
     timings: PresenceTimings | None = None,
+    namespace: str = "workshop",
 ) -> RedisPresence:
-    """Presence on a blocking pool: a burst waits briefly for a connection instead of failing."""
+    """Presence on a blocking pool: a burst waits briefly for a connection instead of failing.
+
+    Its keys start with `namespace`, the deployment's message-queue channel.
+    """
     import redis
 
     pool_options = dict(options)
@@ -294,7 +302,7 @@ def from_url(
         url, max_connections=max_connections, timeout=pool_timeout, **pool_options
     )
     presence = RedisPresence(
-        redis.Redis(connection_pool=pool), local_online, local_workshops, timings
+        redis.Redis(connection_pool=pool), local_online, local_workshops, timings, namespace
     )
     presence.read_timeout = pool_timeout + 2 * float(options.get("socket_timeout") or 5)
     return presence
