@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import has_request_context, request
 
+from .. import sequence
 from ..changes import (
     AnswerChanged,
     AnswerRemoved,
@@ -161,7 +162,11 @@ def _on_screen(workshop: Workshop, question_id: int) -> bool:
     Read afresh, after the answer's commit: a reveal that committed in the
     meantime (another process, on PostgreSQL) must not leave the answer off
     the projector, and a reveal that commits later includes it in its snapshot.
+    On PostgreSQL the change numbers' bump after the commit has read it already.
     """
+    looked, shown = sequence.shown_after_commit(db.session(), workshop.id)
+    if looked:
+        return shown == question_id
     return bool(
         db.session.execute(
             db.select(Question.revealed)

@@ -136,13 +136,15 @@ def _deliver(session: Session) -> None:
             _publisher(committed)
         except Exception:  # committed is committed: clients see the gap and resync
             log.exception("publishing %d committed changes failed", len(committed))
+    sequence.forget_looks(session)
 
 
 def _bump_on_its_own(session: Session, widest: dict[int, Counted]) -> None:
     # A pool of its own (database.py): the request may still hold one of the app's.
     engine = current_app.extensions["workshop_numbers_engine"]
+    # The same statement reads what the projector shows, for publishing (publish.py).
     with engine.connect() as connection:
-        sequence.take(session, sequence.bump(connection, widest))
+        sequence.take(session, sequence.bump(connection, widest, look=True))
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
