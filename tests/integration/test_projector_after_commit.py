@@ -21,7 +21,7 @@ from workshop.models import Question
 
 
 @pytest.fixture
-def answering(room: Room) -> tuple[Room, Person, Person, int]:
+def answering(room: Room) -> tuple[Room, Person, Person, Person, int]:
     console, screen, phone = room.console(), room.screen(), room.phone("Ana")
     console.send("workshop:start")
     question_id = phone.events("state")[0]["question"]["id"]
@@ -40,13 +40,13 @@ def shown(screen: Person) -> list[str]:
 
 
 def test_a_hidden_question_keeps_its_answers_off_the_projector(answering) -> None:
-    room, console, screen, phone, question_id = answering
+    _room, _console, screen, phone, question_id = answering
     answer(phone, question_id, "Not yet")
     assert shown(screen) == []
 
 
 def test_a_revealed_question_sends_each_new_answer_to_the_projector(answering) -> None:
-    room, console, screen, phone, question_id = answering
+    _room, console, screen, phone, question_id = answering
     assert console.send("answers:reveal", {"revealed": True})["ok"]
     screen.received()
     answer(phone, question_id, "Seen")
@@ -55,7 +55,7 @@ def test_a_revealed_question_sends_each_new_answer_to_the_projector(answering) -
 
 @pytest.mark.skipif(BACKEND != "postgresql", reason="SQLite's write lock orders the two")
 def test_a_reveal_that_commits_while_an_answer_is_stored_still_shows_it(answering) -> None:
-    room, console, screen, phone, question_id = answering
+    _room, _console, screen, phone, question_id = answering
 
     raced: list[bool] = []
 
