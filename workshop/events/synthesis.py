@@ -106,5 +106,5 @@ def seal(me: Binding) -> Ack:
 def react(me: Binding, field: str, reaction: str | None) -> Ack:
     """A phone agrees with, has a concern about, or withdraws from a field's statement."""
     assert me.participant_id is not None
-    kind = synthesis.react(me.workshop_id, me.participant_id, field, reaction)
-    return ok(field=field, reaction=kind, reactions=canvas.tally(me.workshop_id, field))
+    reacted = synthesis.react(me.workshop_id, me.participant_id, field, reaction)
+    return ok(field=field, reaction=reacted.kind, reactions=reacted.tally)

@@ -118,10 +118,12 @@ def _own_answer(person: Participant, answer_id: int) -> Answer:
 _BY_CLIENT_KEY = select(Answer).where(
     Answer.participant_id == bindparam("participant_id"), Answer.client_key == bindparam("key")
 )
-_COUNT_MINE = select(func.count(Answer.id)).where(
-    Answer.participant_id == bindparam("participant_id"),
-    Answer.question_id == bindparam("question_id"),
-)
+# How many answers the participant gave this question, and the id of the one sent
+# with this client key if it is stored: one round trip for what every answer asks.
+_MINE = select(
+    func.count(Answer.id).filter(Answer.question_id == bindparam("question_id")),
+    func.max(Answer.id).filter(Answer.client_key == bindparam("key")),
+).where(Answer.participant_id == bindparam("participant_id"))
 
 
 def answered_with(participant_id: int, client_key: str) -> bool:
@@ -149,18 +151,21 @@ def submit_answer(
     A send retried with the same `client_key` returns the answer stored the
     first time, so an answer is never stored twice.
     """
+    if client_key is not None and (
+        not isinstance(client_key, str) or not 0 < len(client_key) <= CLIENT_KEY_MAX
+    ):
+        raise ValidationError("The answer's client key must be 1 to 64 characters.")
     # One participant's answers are counted and stored one at a time.
     person = find_participant(workshop_id, participant_id, lock=True)
-    if client_key is not None:
-        if not isinstance(client_key, str) or not 0 < len(client_key) <= CLIENT_KEY_MAX:
-            raise ValidationError("The answer's client key must be 1 to 64 characters.")
-        if (stored := _existing(person, client_key)) is not None:
-            return stored, False
+    count, stored_id = db.session.execute(
+        _MINE, {"participant_id": person.id, "question_id": question_id, "key": client_key}
+    ).one()
+    if stored_id is not None:
+        stored = db.session.get(Answer, stored_id)
+        assert stored is not None  # read under the participant's lock
+        return stored, False
     text = required_text(text, label="Your answer", limit=ANSWER_MAX, multiline=True)
     question = _open_question(person.workshop, question_id)
-    count = db.session.execute(
-        _COUNT_MINE, {"participant_id": person.id, "question_id": question.id}
-    ).scalar_one()
     if count >= ANSWERS_PER_QUESTION:
         raise LimitReached(f"You can send up to {ANSWERS_PER_QUESTION} answers per question.")
     # Built with its question and author, so publishing it needs no query.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -170,9 +171,22 @@ def unmerge(workshop_id: int, answer_id: int) -> Answer:
     return answer
 
 
+@dataclass(frozen=True, slots=True)
+class Reacted:
+    """A participant's reaction to a field as stored, and the field's tally with it."""
+
+    kind: str | None
+    tally: dict[str, int]
+
+
 @writes
-def react(workshop_id: int, participant_id: int, key: str, kind: str | None) -> str | None:
-    """Set, change or (with None) withdraw a participant's reaction to a field."""
+def react(workshop_id: int, participant_id: int, key: str, kind: str | None) -> Reacted:
+    """Set, change or (with None) withdraw a participant's reaction to a field.
+
+    The tally is read in the same transaction, just before its commit: a whole
+    room reacts at once, and on PostgreSQL a second checkout for it cost each
+    reaction a ping, a BEGIN and a ROLLBACK more.
+    """
     person = find_participant(workshop_id, participant_id)
     if person.workshop.phase != Phase.SYNTHESIS:
         raise Closed("Reactions open when the facilitator builds the canvas.")
@@ -194,8 +208,10 @@ def react(workshop_id: int, participant_id: int, key: str, kind: str | None) -> 
         reaction.kind = kind
         reaction.updated_at = utcnow()
     record(ReactionChanged(workshop_id, key))
+    db.session.flush()
+    reacted = Reacted(kind, canvas.tally(workshop_id, key))
     db.session.commit()
-    return kind
+    return reacted
 
 
 def own_reactions(participant_id: int) -> dict[str, str]:
