@@ -37,13 +37,19 @@ bench-full: $(VENV)/.installed
 db-upgrade: $(VENV)/.installed
 	$(BIN)/flask --app workshop db-upgrade
 
-lint: $(VENV)/.installed
+# ESLint for static/js, from the npm registry (package-lock.json pins it); only `make lint` needs it.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: $(VENV)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	node_modules/.bin/eslint static/js
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules

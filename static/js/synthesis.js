@@ -49,6 +49,7 @@ const FACETS = [
 
 // What the server does to a statement before it stores it (workshop/text.py, clean):
 // a box that differs from the stored text only by this is not an unsaved change.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 

@@ -1,0 +1,25 @@
+// ESLint for the browser code in static/js (ES modules, no build step).
+// `make lint` runs it with ruff; CI runs `make lint`.
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  { ignores: ["static/vendor/**", "node_modules/**", ".venv/**"] },
+  js.configs.recommended,
+  {
+    files: ["static/js/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "module",
+      // socket.io's client comes from static/vendor as a classic script; live.js
+      // reaches it as globalThis.io.
+      globals: globals.browser,
+    },
+    rules: {
+      "no-unused-vars": ["error", { argsIgnorePattern: "^_", caughtErrors: "none" }],
+      eqeqeq: ["error", "always"],
+      "no-var": "error",
+      "prefer-const": "error",
+    },
+  },
+];
