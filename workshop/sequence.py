@@ -40,7 +40,7 @@ _SEEN = (Answer, Participant, Pin, Workshop, Question, CanvasField, CanvasVersio
 _SEQ_COLUMNS = {"seq", "phone_seq"}
 
 
-# The question whose answers the projector shows now, if any (read with the bump).
+# The question whose answers the projector shows now, if any (read after the bump).
 _SHOWN = (
     select(Question.id)
     .where(
@@ -52,26 +52,23 @@ _SHOWN = (
     .correlate(Workshop)
     .scalar_subquery()
 )
+_LOOK = select(Workshop.id, _SHOWN).where(Workshop.id.in_(bindparam("ids", expanding=True)))
 
 
-def _bump_statement(look: bool, **columns: Any) -> Any:
+def _bump_statement(**columns: Any) -> Any:
     # Built once: this runs in every write, and building the expression costs more than the SQL.
-    returned = [Workshop.id, Workshop.seq, Workshop.phone_seq]
-    if look:
-        returned.append(_SHOWN)
     return (
         update(Workshop)
         .where(Workshop.id.in_(bindparam("ids", expanding=True)))
         .values(**columns)
-        .returning(*returned)
+        .returning(Workshop.id, Workshop.seq, Workshop.phone_seq)
     )
 
 
-_MOVES = {
-    Counted.EVERYONE: {"seq": Workshop.seq + 1, "phone_seq": Workshop.phone_seq + 1},
-    Counted.ROOM: {"seq": Workshop.seq + 1},
+_BUMP = {
+    Counted.EVERYONE: _bump_statement(seq=Workshop.seq + 1, phone_seq=Workshop.phone_seq + 1),
+    Counted.ROOM: _bump_statement(seq=Workshop.seq + 1),
 }
-_BUMP = {look: {c: _bump_statement(look, **m) for c, m in _MOVES.items()} for look in (False, True)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,17 +90,23 @@ _LOOKED = "room_looked_at"
 def bump(connection: Connection, widest: dict[int, Counted], *, look: bool = False) -> Numbers:
     """Move each workshop's numbers once, as widely as its changes say; return them.
 
-    With `look`, the same statement reads which question the projector shows:
-    run after a commit (PostgreSQL), that reading is as fresh as a query of its
-    own would be, without another round trip.
+    With `look` (an autocommit connection, after the write's commit: PostgreSQL),
+    a second statement on the same connection then reads which question the
+    projector shows. Its snapshot is taken after the bump committed, so it is
+    at least as new as the numbers; a subquery in the UPDATE itself would read
+    the UPDATE's snapshot, which can be older than a concurrent bump it waited
+    for (a hide committed in between would read as shown).
     """
     numbers: Numbers = {}
-    for counted, statement in _BUMP[look].items():
+    for counted, statement in _BUMP.items():
         ids = [workshop_id for workshop_id, c in widest.items() if c is counted]
         if ids:
-            for row in connection.execute(statement, {"ids": ids}):
-                shown = row[3] if look else None
-                numbers[row[0]] = Numbered(row[1], row[2], shown, look)
+            for workshop_id, seq, phone_seq in connection.execute(statement, {"ids": ids}):
+                numbers[workshop_id] = Numbered(seq, phone_seq)
+    if look and numbers:
+        for workshop_id, shown in connection.execute(_LOOK, {"ids": list(numbers)}):
+            numbered = numbers[workshop_id]
+            numbers[workshop_id] = Numbered(numbered.seq, numbered.phone_seq, shown, True)
     return numbers
 
 

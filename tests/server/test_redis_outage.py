@@ -62,13 +62,18 @@ def join(client: LiveClient, code: str, workshop_id: int, name: str) -> Any:
     return client.send("phone:join", {**payload, "join_key": f"{name}-{secrets.token_hex(4)}"})
 
 
-def wait_for_expiry(redis_url: str, workshop_id: int, timeout: float = 30) -> None:
-    """Return once Redis itself holds no presence for the workshop (its TTL ran out)."""
+def presence_values(redis_url: str, workshop_id: int) -> list[bytes]:
+    """Return the keys of the workshop's presence values in Redis, one per process."""
     direct = redis.Redis.from_url(redis_url)
     # two_processes gave this test's servers a channel of their own, which starts their keys.
     pattern = f"{os.environ['WORKSHOP_MESSAGE_QUEUE_CHANNEL']}:presence:w{workshop_id}:*"
+    return [k for k in direct.scan_iter(pattern) if not k.endswith(b":processes")]
+
+
+def wait_for_expiry(redis_url: str, workshop_id: int, timeout: float = 30) -> None:
+    """Return once Redis itself holds no presence for the workshop (its TTL ran out)."""
     deadline = time.monotonic() + timeout
-    while any(not k.endswith(b":processes") for k in direct.scan_iter(pattern)):
+    while presence_values(redis_url, workshop_id):
         assert time.monotonic() < deadline, "the presence never expired in Redis"
         time.sleep(0.1)
 
@@ -87,6 +92,8 @@ def test_presence_heals_by_itself_after_redis_was_cut(
         console.wait_until("counts", lambda c: c["connected"] == 2)
         assert console.send("workshop:start")["ok"]
         question_id = ana.wait_for("state")[-1]["question"]["id"]
+        # Waiting for its expiry below proves nothing unless it is where this test looks.
+        assert presence_values(redis_url, workshop_id)
 
         proxy.cut()
         # The room goes on: a phone answers, one leaves, one joins (no server_error).

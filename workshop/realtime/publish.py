@@ -162,7 +162,8 @@ def _on_screen(workshop: Workshop, question_id: int) -> bool:
     Read afresh, after the answer's commit: a reveal that committed in the
     meantime (another process, on PostgreSQL) must not leave the answer off
     the projector, and a reveal that commits later includes it in its snapshot.
-    On PostgreSQL the change numbers' bump after the commit has read it already.
+    On PostgreSQL the change numbers' bump after the commit has read it already,
+    on its own connection, just after the bump (sequence.py).
     """
     looked, shown = sequence.shown_after_commit(db.session(), workshop.id)
     if looked:

@@ -183,9 +183,10 @@ class Reacted:
 def react(workshop_id: int, participant_id: int, key: str, kind: str | None) -> Reacted:
     """Set, change or (with None) withdraw a participant's reaction to a field.
 
-    The tally is read in the same transaction, just before its commit: a whole
-    room reacts at once, and on PostgreSQL a second checkout for it cost each
-    reaction a ping, a BEGIN and a ROLLBACK more.
+    On PostgreSQL the tally is read in the same transaction, just before its
+    commit: a whole room reacts at once, and a second checkout for it cost each
+    reaction a ping, a BEGIN and a ROLLBACK more. On SQLite it is read after
+    the commit: inside, it would hold the one write lock that every writer waits on.
     """
     person = find_participant(workshop_id, participant_id)
     if person.workshop.phase != Phase.SYNTHESIS:
@@ -208,6 +209,9 @@ def react(workshop_id: int, participant_id: int, key: str, kind: str | None) -> 
         reaction.kind = kind
         reaction.updated_at = utcnow()
     record(ReactionChanged(workshop_id, key))
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.commit()
+        return Reacted(kind, canvas.tally(workshop_id, key))
     db.session.flush()
     reacted = Reacted(kind, canvas.tally(workshop_id, key))
     db.session.commit()

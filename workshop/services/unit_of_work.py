@@ -142,7 +142,7 @@ def _deliver(session: Session) -> None:
 def _bump_on_its_own(session: Session, widest: dict[int, Counted]) -> None:
     # A pool of its own (database.py): the request may still hold one of the app's.
     engine = current_app.extensions["workshop_numbers_engine"]
-    # The same statement reads what the projector shows, for publishing (publish.py).
+    # The same connection then reads what the projector shows, for publishing (publish.py).
     with engine.connect() as connection:
         sequence.take(session, sequence.bump(connection, widest, look=True))
 
