@@ -3,6 +3,9 @@ Hide buttons told apart, counts in the singular, and a phone that is ready to ty
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
 
 from tests.e2e.axe import check_page
@@ -116,7 +119,21 @@ STATEMENT = "نصل إلى المدارس مع شركاء يعرفون المن�
 VALUE = "الأمانة"
 
 
-def test_arabic_text_reads_right_to_left_on_every_screen(browser, live_url: str) -> None:
+@dataclass
+class RightToLeftRoom:
+    """A workshop with an Arabic title, its console, projector and one Arabic-named phone."""
+
+    live_url: str
+    workshop_id: int
+    laptop: Any
+    console: Any
+    projector: Any
+    phone: Any
+    problems: PageErrors
+
+
+@pytest.fixture
+def rtl(browser, live_url: str) -> RightToLeftRoom:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     problems = PageErrors()
@@ -130,65 +147,110 @@ def test_arabic_text_reads_right_to_left_on_every_screen(browser, live_url: str)
     problems.watch(projector)
     projector.goto(screen_link(live_url, facilitator, workshop_id))
     phone = join(browser, live_url, code, NAME, problems)
+    return RightToLeftRoom(live_url, workshop_id, laptop, console, projector, phone, problems)
 
-    assert direction(console.locator("#workshop-title")) == "rtl"
-    assert direction(projector.locator("#lobby-title")) == "rtl"
-    assert direction(phone.locator("#workshop-title")) == "rtl"
-    assert direction(phone.locator("#me-name")) == "rtl"
-    name = console.locator("#participant-list .participant-name")
-    expect(name).to_have_text(NAME)
-    assert direction(name) == "rtl"
 
-    console.locator("#btn-start").click()
-    expect(phone.locator("#q-prompt")).to_have_text(FIRST)
-    assert direction(phone.locator("#answer-text")) == "ltr"  # nothing typed yet: the page's
-    phone.locator("#answer-text").fill(ANSWER)
-    assert direction(phone.locator("#answer-text")) == "rtl"
-    phone.locator("#send-answer").click()
-    expect(phone.locator("#my-answers li[data-status=saved]")).to_have_count(1)
-    mine = phone.locator("#my-answers .my-answer-text")
-    expect(mine).to_have_text(ANSWER)
-    assert direction(mine) == "rtl"
-    card = console.locator("#current-answers .answer-text")
-    expect(card).to_have_text(ANSWER)
-    assert direction(card) == "rtl"
-    assert direction(console.locator("#current-answers .answer-author")) == "rtl"
-    console.locator("#btn-reveal").click()
-    wall = projector.locator("#answer-wall .wall-card-text")
-    expect(wall).to_have_text(ANSWER)
-    assert direction(wall) == "rtl"
+def start(room: RightToLeftRoom) -> None:
+    from playwright.sync_api import expect
 
+    room.console.locator("#btn-start").click()
+    expect(room.phone.locator("#q-prompt")).to_have_text(FIRST)
+
+
+def send_answer(room: RightToLeftRoom) -> None:
+    from playwright.sync_api import expect
+
+    room.phone.locator("#answer-text").fill(ANSWER)
+    room.phone.locator("#send-answer").click()
+    expect(room.phone.locator("#my-answers li[data-status=saved]")).to_have_count(1)
+
+
+def build_canvas(room: RightToLeftRoom) -> None:
+    """Open the synthesis; write the statement, pin the answer and add a value, in Arabic."""
+    from playwright.sync_api import expect
+
+    console = room.console
     console.locator("#btn-synthesis").click()
     statement = console.locator("#statement-motivation")
     statement.fill(STATEMENT)
     statement.blur()
     expect(console.locator("#statement-motivation-status")).to_have_text("Saved")
-    assert direction(statement) == "rtl"
-    source = console.locator("#syn-motivation .syn-answer-text").filter(has_text=ANSWER)
-    assert direction(source) == "rtl"
     answer_card(console.locator("#syn-motivation"), ANSWER).get_by_role(
         "button", name="Pin", exact=True
     ).click()
     expect(console.locator("#syn-motivation .syn-answer[data-pinned=true]")).to_have_count(1)
     console.get_by_label("Add to Our values").fill(VALUE)
     console.get_by_label("Add to Our values").press("Enter")
-    chip = console.locator(".value-chip .value-text").filter(has_text=VALUE)
-    expect(chip).to_have_count(1)
-    assert direction(chip) == "rtl"
+    expect(console.locator(".value-chip .value-text").filter(has_text=VALUE)).to_have_count(1)
 
-    board = projector.locator("[data-field=motivation] .board-statement")
+
+def test_arabic_titles_and_names_read_right_to_left_in_the_lobby(rtl: RightToLeftRoom) -> None:
+    from playwright.sync_api import expect
+
+    assert direction(rtl.console.locator("#workshop-title")) == "rtl"
+    assert direction(rtl.projector.locator("#lobby-title")) == "rtl"
+    assert direction(rtl.phone.locator("#workshop-title")) == "rtl"
+    assert direction(rtl.phone.locator("#me-name")) == "rtl"
+    name = rtl.console.locator("#participant-list .participant-name")
+    expect(name).to_have_text(NAME)
+    assert direction(name) == "rtl"
+    assert rtl.problems.errors == []
+
+
+def test_an_arabic_answer_reads_right_to_left_where_it_is_typed_and_shown(
+    rtl: RightToLeftRoom,
+) -> None:
+    from playwright.sync_api import expect
+
+    start(rtl)
+    box = rtl.phone.locator("#answer-text")
+    assert direction(box) == "ltr"  # nothing typed yet: the page's
+    box.fill(ANSWER)
+    assert direction(box) == "rtl"
+    send_answer(rtl)
+    mine = rtl.phone.locator("#my-answers .my-answer-text")
+    expect(mine).to_have_text(ANSWER)
+    assert direction(mine) == "rtl"
+    card = rtl.console.locator("#current-answers .answer-text")
+    expect(card).to_have_text(ANSWER)
+    assert direction(card) == "rtl"
+    assert direction(rtl.console.locator("#current-answers .answer-author")) == "rtl"
+    rtl.console.locator("#btn-reveal").click()
+    wall = rtl.projector.locator("#answer-wall .wall-card-text")
+    expect(wall).to_have_text(ANSWER)
+    assert direction(wall) == "rtl"
+    assert rtl.problems.errors == []
+
+
+def test_an_arabic_canvas_reads_right_to_left_on_every_screen(rtl: RightToLeftRoom) -> None:
+    from playwright.sync_api import expect
+
+    start(rtl)
+    send_answer(rtl)
+    build_canvas(rtl)
+    console = rtl.console
+    assert direction(console.locator("#statement-motivation")) == "rtl"
+    source = console.locator("#syn-motivation .syn-answer-text").filter(has_text=ANSWER)
+    assert direction(source) == "rtl"
+    assert direction(console.locator(".value-chip .value-text").filter(has_text=VALUE)) == "rtl"
+    board = rtl.projector.locator("[data-field=motivation] .board-statement")
     expect(board).to_have_text(STATEMENT)
     assert direction(board) == "rtl"
-    board_value = projector.locator(".board-value").filter(has_text=VALUE)
+    board_value = rtl.projector.locator(".board-value").filter(has_text=VALUE)
     expect(board_value).to_have_count(1)
     assert direction(board_value) == "rtl"
-    on_phone = phone.locator("[data-field=motivation] .canvas-statement")
+    on_phone = rtl.phone.locator("[data-field=motivation] .canvas-statement")
     expect(on_phone).to_have_text(STATEMENT)
     assert direction(on_phone) == "rtl"
+    assert rtl.problems.errors == []
 
-    # The canvas page (what prints) and the public share page.
-    canvas = laptop.new_page()
-    canvas.goto(f"{live_url}/workshops/{workshop_id}/canvas")
+
+def test_the_printed_and_shared_canvas_read_right_to_left(browser, rtl: RightToLeftRoom) -> None:
+    start(rtl)
+    send_answer(rtl)
+    build_canvas(rtl)
+    canvas = rtl.laptop.new_page()
+    canvas.goto(f"{rtl.live_url}/workshops/{rtl.workshop_id}/canvas")
     for selector in ("#canvas-title", "#field-motivation .poster-statement", ".poster-sources q"):
         assert direction(canvas.locator(selector).first) == "rtl", selector
     assert direction(canvas.locator(".value-pill").filter(has_text=VALUE)) == "rtl"
@@ -197,7 +259,7 @@ def test_arabic_text_reads_right_to_left_on_every_screen(browser, live_url: str)
     shared.goto(canvas.locator("#share-url").get_attribute("href"))
     assert direction(shared.locator("#field-motivation .poster-statement")) == "rtl"
     assert direction(shared.locator("#canvas-title")) == "rtl"
-    assert problems.errors == []
+    assert rtl.problems.errors == []
 
 
 # --------------------------------------------------------------------- the projector
