@@ -24,15 +24,18 @@ from tests.server.live_server import (
     fresh_workshop,
     running_server,
 )
+from workshop.offload import AT_ONCE
 
 pytestmark = pytest.mark.server
 
-LOGINS = 10  # what gevent's and eventlet's thread pools run at once
-PINGS = 3
-# Each account's hash costs one more step than the one before (a step is ~90 ms of
+LOGINS = AT_ONCE  # as many as hash at once, so none waits behind another
+PINGS = 2
+# Each account's hash costs one more step than the one before (a step is ~450 ms of
 # CPU here), so the logins finish one by one, well apart, whether they run in
-# parallel threads or one after the other on the loop.
-STEP = 180_000
+# parallel threads or one after the other on the loop. After the first, the other
+# three share two cores: the second is still ~0.7 s away, ample for two pings on a
+# busy machine, while on the loop the pings would wait for the whole second hash.
+STEP = 900_000
 PASSWORD = "correct horse battery"
 
 
