@@ -124,6 +124,11 @@ class ShareChanged(Change):
 
 
 @dataclass(frozen=True, eq=False)
+class WallChanged(Change):
+    """The projector's wall turned a page, changed its pace, or spotlit an answer."""
+
+
+@dataclass(frozen=True, eq=False)
 class ReactionChanged(Change):
     """A phone agreed with, had a concern about, or withdrew from a field."""
 

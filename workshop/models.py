@@ -122,6 +122,12 @@ class Workshop(db.Model):
     seeded_from_version_id: Mapped[int | None]
     # The facilitator can close the door: no new participant joins while it is set.
     joining_locked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The projector's answer wall (reset when the room moves): how many pages the
+    # facilitator has turned, how often it turns by itself (0: never), and the one
+    # answer shown full-screen. A plain reference: the view checks it still applies.
+    wall_page: Mapped[int] = mapped_column(default=0, server_default="0")
+    wall_rotate_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
+    spotlight_answer_id: Mapped[int | None]
 
     team: Mapped[Team] = relationship()
     questions: Mapped[list[Question]] = relationship(

@@ -159,6 +159,9 @@ class Limits:
     answers: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 10))
     # Every other socket event by one participant or one facilitator.
     events: SlidingWindow = field(default_factory=lambda: SlidingWindow(60, 10))
+    # Pages of the projector's wall turned by one facilitator: a presenter's clicker
+    # flicking through a wall of 2,000 answers, one small write a turn.
+    turns: SlidingWindow = field(default_factory=lambda: SlidingWindow(240, 10))
     # New participants made by one browser session, over the socket or with the form.
     # A removed participant's slot is given back (tagged by participant id).
     joins: Slots = field(default_factory=lambda: Slots(10, 60))

@@ -40,6 +40,9 @@ FACILITATOR_EVENTS: dict[str, dict[str, Any]] = {
     "canvas:seal": {},
     "workshop:lock_joining": {"locked": True},
     "participant:remove": {"participant_id": 1},
+    "wall:turn": {"by": 1},
+    "wall:rotate": {"seconds": 10},
+    "answer:spotlight": {"answer_id": 1},
 }
 PHONE_EVENTS: dict[str, dict[str, Any]] = {
     "answer:submit": {"question_id": 1, "text": "Injected"},

@@ -11,7 +11,7 @@ from ..models import Workshop
 from ..ratelimit import limits
 from ..realtime import evict, rooms
 from ..realtime.connections import Binding, Role, connections
-from ..realtime.snapshots import console_state
+from ..realtime.snapshots import console_state, wall_view
 from ..services import facilitation, synthesis
 from ..services.lookup import REMOVED
 from .dispatch import Ack, bind, handles, ok
@@ -80,6 +80,27 @@ def set_answering(me: Binding, open: bool) -> Ack:
 def reveal(me: Binding, revealed: bool) -> Ack:
     """Show (or hide again) the current question's answers on the projector."""
     return _moved(facilitation.set_revealed(me.workshop_id, revealed))
+
+
+@handles("wall:turn", {"by": Int(-50, 50)}, FACILITATOR, limit=limits.turns)
+def turn_wall(me: Binding, by: int) -> Ack:
+    """Turn the projector's answer wall forward (by > 0) or back some pages; it wraps round."""
+    workshop = facilitation.turn_wall(me.workshop_id, by)
+    return ok(wall=wall_view(workshop))
+
+
+@handles("wall:rotate", {"seconds": Int(0, facilitation.WALL_ROTATE_MAX_SECONDS)}, FACILITATOR)
+def rotate_wall(me: Binding, seconds: int) -> Ack:
+    """Have the wall turn by itself every `seconds`, or (0) only on the facilitator's key."""
+    workshop = facilitation.set_wall_rotation(me.workshop_id, seconds)
+    return ok(wall=wall_view(workshop))
+
+
+@handles("answer:spotlight", {"answer_id": ident(required=False)}, FACILITATOR)
+def spotlight(me: Binding, answer_id: int | None) -> Ack:
+    """Show one answer full-screen on the projector; `null` brings the wall back."""
+    workshop = facilitation.set_spotlight(me.workshop_id, answer_id)
+    return ok(wall=wall_view(workshop))
 
 
 @handles("answer:hide", {"answer_id": ident(), "hidden": Bool()}, FACILITATOR)

@@ -24,6 +24,7 @@ from ..changes import (
     RoomMoved,
     ShareChanged,
     VersionSealed,
+    WallChanged,
 )
 from ..extensions import db, socketio
 from ..method import get_method
@@ -45,6 +46,7 @@ from .snapshots import (
     participant_view,
     phone_state,
     screen_state,
+    wall_view,
 )
 
 COUNTS = "counts"
@@ -102,6 +104,8 @@ def _deliver_one(workshop: Workshop, change: Change, whole: bool, origin: str | 
         publish_field(workshop, change.field, phones=not change.pins_only)
     elif isinstance(change, ShareChanged):
         publish_share(workshop)
+    elif isinstance(change, WallChanged):
+        publish_wall(workshop)
 
 
 def _origin_sid() -> str | None:
@@ -293,6 +297,15 @@ def publish_share(workshop: Workshop) -> None:
     console, _ = _rooms(workshop)
     socketio.emit("share", {"share_token": workshop.share_token, "seq": workshop.seq}, to=console)
     live_updates.mark(workshop.id, COUNTS)
+
+
+def publish_wall(workshop: Workshop) -> None:
+    """Tell the console and the projector how the answer wall stands now."""
+    console, screen = _rooms(workshop)
+    socketio.emit("wall", {"wall": wall_view(workshop), "seq": workshop.seq}, to=console)
+    socketio.emit(
+        "wall", {"wall": wall_view(workshop, screen=True), "seq": workshop.seq}, to=screen
+    )
 
 
 def publish_reactions(workshop_id: int, field: str) -> None:

@@ -60,6 +60,34 @@ def workshop_view(workshop: Workshop, *, phone: bool = False) -> Payload:
     }
 
 
+def spotlit(workshop: Workshop) -> Answer | None:
+    """Return the answer the projector shows full-screen, if it still may: one of the
+    question on screen, not hidden (a hidden or deleted one leaves the spotlight)."""
+    question = workshop.current_question
+    if workshop.spotlight_answer_id is None or question is None:
+        return None
+    answer = db.session.get(Answer, workshop.spotlight_answer_id)
+    if answer is None or answer.question_id != question.id or answer.hidden:
+        return None
+    return answer
+
+
+def wall_view(workshop: Workshop, *, screen: bool = False) -> Payload:
+    """Return how the projector's answer wall stands: the pages turned, its pace, the spotlight.
+
+    The projector gets the spotlit answer's words (without its author); the console its id.
+    """
+    answer = spotlit(workshop)
+    spotlight: Any = None
+    if answer is not None:
+        spotlight = {"id": answer.id, "text": answer.text} if screen else answer.id
+    return {
+        "page": workshop.wall_page,
+        "rotate_seconds": workshop.wall_rotate_seconds,
+        "spotlight": spotlight,
+    }
+
+
 def question_view(question: Question, total: int) -> Payload:
     method = get_method(question.workshop.method_key)
     return {
@@ -182,6 +210,7 @@ def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "answers": [answer_view(a) for a in answers],
         "counts": counts(workshop, online),
         "canvas": canvas_view(workshop, console=True),
+        "wall": wall_view(workshop),
     }
 
 
@@ -198,6 +227,7 @@ def console_move(workshop: Workshop, online: frozenset[int]) -> Payload:
         "workshop": workshop_view(workshop),
         "questions": [question_view(q, total) for q in workshop.questions],
         "counts": counts(workshop, online),
+        "wall": wall_view(workshop),
         "seq": workshop.seq,
     }
 
@@ -222,6 +252,7 @@ def screen_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "answers": cards,
         "counts": counts(workshop, online, shown_only=True),
         "canvas": canvas_view(workshop) if _canvas_shown(workshop) else None,
+        "wall": wall_view(workshop, screen=True),
     }
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from .. import phases
-from ..changes import AnswerChanged, ParticipantRemoved, RoomChanged, RoomMoved
+from ..changes import AnswerChanged, ParticipantRemoved, RoomChanged, RoomMoved, WallChanged
 from ..codes import new_join_code, new_token
 from ..errors import NotFound, TransitionError, ValidationError
 from ..extensions import db
@@ -22,6 +22,11 @@ from .unit_of_work import record
 
 TIMER_MIN_SECONDS = 10
 TIMER_MAX_SECONDS = 60 * 60
+# The wall turns by itself every few seconds at most, and at least every five minutes.
+WALL_ROTATE_MIN_SECONDS = 5
+WALL_ROTATE_MAX_SECONDS = 300
+# Turns are counted, wrapping round the projector's pages; this bounds the count.
+WALL_TURNS_MAX = 100_000
 _CODE_ATTEMPTS = 20
 
 
@@ -95,6 +100,9 @@ def point_to(workshop: Workshop, pointer: Pointer) -> None:
     workshop.answering_open = pointer.on_question
     workshop.timer_ends_at = None
     workshop.timer_seconds = None
+    # A new place starts the wall on its first page, with nothing in the spotlight.
+    workshop.wall_page = 0
+    workshop.spotlight_answer_id = None
 
 
 @writes
@@ -256,3 +264,51 @@ def timer_expired(workshop: Workshop) -> bool:
 def accepting_answers(workshop: Workshop) -> bool:
     """Return whether phones may answer, edit or delete on the current question now."""
     return workshop.pointer.on_question and workshop.answering_open and not timer_expired(workshop)
+
+
+@writes
+def turn_wall(workshop_id: int, by: int) -> Workshop:
+    """Turn the projector's answer wall `by` pages (back when negative); it wraps round."""
+    workshop = workshop_by_id(workshop_id)
+    _current_question(workshop)
+    turned = workshop.wall_page + by
+    workshop.wall_page = max(-WALL_TURNS_MAX, min(WALL_TURNS_MAX, turned))
+    record(WallChanged(workshop.id))
+    db.session.commit()
+    return workshop
+
+
+@writes
+def set_wall_rotation(workshop_id: int, seconds: int) -> Workshop:
+    """Have the wall turn a page by itself every `seconds` (0: only on the facilitator's key)."""
+    if seconds and not WALL_ROTATE_MIN_SECONDS <= seconds <= WALL_ROTATE_MAX_SECONDS:
+        raise ValidationError(
+            f"The wall turns every {WALL_ROTATE_MIN_SECONDS} to {WALL_ROTATE_MAX_SECONDS} "
+            "seconds, or only when you turn it."
+        )
+    workshop = workshop_by_id(workshop_id)
+    if workshop.wall_rotate_seconds != seconds:
+        workshop.wall_rotate_seconds = seconds
+        record(WallChanged(workshop.id))
+    db.session.commit()
+    return workshop
+
+
+@writes
+def set_spotlight(workshop_id: int, answer_id: int | None) -> Workshop:
+    """Show one answer of the current question full-screen on the projector, or none."""
+    workshop = workshop_by_id(workshop_id)
+    question = _current_question(workshop)
+    if answer_id is not None:
+        answer = db.session.get(Answer, answer_id)
+        if answer is None or answer.workshop_id != workshop_id:
+            raise NotFound("That answer does not exist.")
+        if answer.question_id != question.id:
+            raise ValidationError("Only an answer to the question on screen can be spotlit.")
+        if answer.hidden:
+            raise ValidationError("A hidden answer cannot be spotlit: show it first.")
+    if workshop.spotlight_answer_id != answer_id:
+        workshop.spotlight_answer_id = answer_id
+        record(WallChanged(workshop.id))
+    db.session.commit()
+    return workshop

@@ -1,0 +1,34 @@
+"""The answer wall: the projector's page, its rotation and a spotlit answer
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-02 07:20:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("workshops", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("wall_page", sa.Integer(), server_default="0", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("wall_rotate_seconds", sa.Integer(), server_default="0", nullable=False)
+        )
+        batch_op.add_column(sa.Column("spotlight_answer_id", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("workshops", schema=None) as batch_op:
+        batch_op.drop_column("spotlight_answer_id")
+        batch_op.drop_column("wall_rotate_seconds")
+        batch_op.drop_column("wall_page")
