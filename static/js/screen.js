@@ -24,6 +24,7 @@ import {
   spokenDuration,
   timerStartWords,
 } from "./live.js";
+import { DENSITIES, clampLines, createPacker, denser, densityFor, isDensest, packPages, pagerText, wrapPage } from "./wall-pages.js";
 
 const body = document.body;
 const token = body.dataset.token;
@@ -41,6 +42,13 @@ const ui = {
   answerCount: byId("answer-count"),
   answeringState: byId("answering-state"),
   wall: byId("answer-wall"),
+  measure: byId("wall-measure"),
+  pager: byId("wall-pager"),
+  pagerText: byId("wall-pager-text"),
+  spotlight: byId("screen-spotlight"),
+  spotlightBox: byId("spotlight-box"),
+  spotlightPrompt: byId("spotlight-prompt"),
+  spotlightText: byId("spotlight-text"),
   waiting: byId("answers-waiting"),
   waitingText: byId("answers-waiting-text"),
   timer: byId("screen-timer"),
@@ -64,6 +72,7 @@ const model = {
   answers: new Map(),
   counts: null,
   canvas: null,
+  wall: { page: 0, rotate_seconds: 0, spotlight: null },
 };
 
 // The wall: fixed columns; a new card goes to the shortest one, so nothing
@@ -73,6 +82,16 @@ const wall = {
   revealed: false,
   columns: [],
   cards: new Map(),
+  order: [], // answer ids in the order they were placed
+  density: "l",
+  keepDensity: false, // while a question is up, the cards only get denser
+  shape: null,
+  packer: null,
+  placed: new Map(),
+  turns: 0, // pages turned since the first, by the facilitator and by rotation
+  page: 0,
+  rotateTimer: null,
+  rotateEvery: 0,
 };
 
 const live = connectLive({
@@ -106,6 +125,12 @@ const countdown = createCountdown(live.clock, {
 live.on("state", applyState);
 
 live.on("answer", ({ answer }) => {
+  const spot = model.wall.spotlight;
+  if (spot && spot.id === answer.id) {
+    // Its author edited it, or the facilitator hid it: the spotlight follows.
+    model.wall = { ...model.wall, spotlight: answer.hidden ? null : { id: answer.id, text: answer.text } };
+    renderSpotlight();
+  }
   const q = model.question;
   if (!q || !q.revealed || answer.question_id !== q.id || answer.hidden) return;
   const known = model.answers.get(answer.id);
@@ -114,7 +139,16 @@ live.on("answer", ({ answer }) => {
   renderWall();
 });
 
+live.on("wall", ({ wall: next }) => {
+  if (next) applyWall(next);
+});
+
 live.on("answer_removed", ({ id }) => {
+  const spot = model.wall.spotlight;
+  if (spot && spot.id === id) {
+    model.wall = { ...model.wall, spotlight: null };
+    renderSpotlight();
+  }
   if (!model.answers.delete(id)) return;
   renderWall();
 });
@@ -140,7 +174,13 @@ function applyState(state) {
   model.counts = state.counts;
   model.canvas = state.canvas || null;
   if (model.canvas) for (const f of model.canvas.fields) board.receive(f, false);
+  const wallBefore = model.wall;
+  model.wall = state.wall || { page: 0, rotate_seconds: 0, spotlight: null };
+  // The same question and a turned page: turn the wall by as much (a new question starts afresh).
+  const turned = wall.revealed && before && model.question && before.id === model.question.id ? model.wall.page - wallBefore.page : 0;
+  wall.turns += turned;
   render();
+  if (turned && wall.revealed && wall.packer) showPage(true);
   const q = model.question;
   if (q && (!before || before.id !== q.id)) announce(`Question ${q.number} of ${q.total}: ${q.prompt}`);
   if (state.workshop.phase === "ended" && beforePhase && beforePhase !== "ended") announce("The workshop has ended. Thank you.");
@@ -181,6 +221,8 @@ function render() {
   renderStatus();
   renderCounts();
   renderWall();
+  scheduleRotation();
+  renderSpotlight();
 }
 
 function accepting() {
@@ -233,35 +275,20 @@ function fitPrompt() {
 
 // ------------------------------------------------------------------ the wall
 
-function columnCount() {
+// The pure rules live in wall-pages.js; here they meet the DOM. Every card is
+// measured at the wall's column width in an unseen column, then packed into
+// pages; the wall shows one page and says where the others are.
+
+// The narrowest column at each density, in --u (a hundredth of the 16:9 stage's
+// width, as in screen.css): about twenty characters of the floor's type a line, so
+// a 720p beamer and a 4K screen hold the same page.
+const COLUMN_WIDTHS = { xs: 17.5, s: 20, m: 22, l: 25 };
+
+function columnCount(density) {
   const width = ui.wall.clientWidth || window.innerWidth;
-  const sizes = { xs: 260, s: 300, m: 360, l: 420 };
-  const size = sizes[ui.wall.dataset.density] || sizes.l;
+  const u = Math.min(window.innerWidth / 100, (window.innerHeight * 1.7778) / 100);
+  const size = (COLUMN_WIDTHS[density] || COLUMN_WIDTHS.l) * u;
   return Math.max(1, Math.min(6, Math.floor(width / size)));
-}
-
-const DENSITY_RANK = { l: 0, m: 1, s: 2, xs: 3 };
-
-function densityFor(count) {
-  if (count > 30) return "xs";
-  if (count > 16) return "s";
-  if (count > 6) return "m";
-  return "l";
-}
-
-function buildColumns() {
-  const n = columnCount();
-  wall.columns = Array.from({ length: n }, () => el("div", { className: "wall-column", attrs: { role: "presentation" } }));
-  ui.wall.replaceChildren(...wall.columns);
-  ui.wall.style.setProperty("--columns", String(n));
-}
-
-function shortestColumn() {
-  let best = wall.columns[0];
-  for (const column of wall.columns) {
-    if (column.offsetHeight < best.offsetHeight) best = column;
-  }
-  return best;
 }
 
 function cardFor(answer) {
@@ -284,21 +311,141 @@ function animateIn(card, delay) {
   card.addEventListener("animationend", () => card.classList.remove("is-arriving"), { once: true });
 }
 
-/** Lay out every card again (new question, reveal, resize, density change). */
+function orderedAnswers() {
+  return Array.from(model.answers.values()).sort((a, b) => a.id - b.id);
+}
+
+/** The page's geometry at a density: columns, the height a page holds, the gap between cards. */
+function geometry(density) {
+  ui.wall.dataset.density = density;
+  ui.measure.dataset.density = density;
+  // A full wall gives the question's prompt less room, and the answers more.
+  ui.question.dataset.crowded = String(density !== "l");
+  const columns = columnCount(density);
+  const gap = parseFloat(getComputedStyle(ui.wall).rowGap) || 0;
+  return { columns, gap, capacity: ui.wall.clientHeight };
+}
+
+/** Cut a card after as many lines as one page holds, with an ellipsis: never taller than a page. */
+function clampTo(capacity) {
+  const probe = ui.measure.querySelector(".wall-card") || cardFor({ id: 0, text: "M" });
+  if (!probe.isConnected) ui.measure.append(probe);
+  const text = probe.firstChild;
+  const lineHeight = parseFloat(getComputedStyle(text).lineHeight);
+  const chrome = probe.offsetHeight - text.offsetHeight;
+  if (probe.dataset.answerId === "0") {
+    probe.remove();
+    wall.cards.delete(0);
+  }
+  const lines = clampLines(capacity, lineHeight, chrome);
+  ui.wall.style.setProperty("--wall-lines", String(lines));
+  ui.measure.style.setProperty("--wall-lines", String(lines));
+}
+
+/**
+ * Measure these cards in a column of an unseen copy of the wall's grid, so each is as
+ * wide as it will be on the wall to the last fraction of a pixel; returns their heights.
+ */
+function measure(cards, columns) {
+  ui.measure.style.width = `${ui.wall.clientWidth}px`;
+  ui.measure.style.setProperty("--columns", String(columns));
+  ui.measure.replaceChildren(el("div", { className: "wall-column" }, cards));
+  const heights = cards.map((card) => card.getBoundingClientRect().height);
+  for (const card of cards) markCut(card);
+  ui.measure.replaceChildren();
+  return heights;
+}
+
+/** Say when a card's text is cut: the ellipsis shows it, and screen readers hear it. */
+function markCut(card) {
+  const text = card.firstChild;
+  const cut = text.scrollHeight > text.clientHeight + 1;
+  card.classList.toggle("is-cut", cut);
+  if (cut) card.setAttribute("aria-label", `${text.textContent} (shortened on screen)`);
+  else card.removeAttribute("aria-label");
+}
+
+/**
+ * Lay every card out again (new question, reveal, resize, edit, removal): the
+ * roomiest density that holds them all on one page, else the densest, on pages.
+ */
 function relayout(animate) {
-  buildColumns();
-  const ordered = Array.from(model.answers.values()).sort((a, b) => a.id - b.id);
-  ordered.forEach((answer, index) => {
-    const card = cardFor(answer);
-    shortestColumn().append(card);
-    if (animate) animateIn(card, Math.min(index, 24) * 45);
-  });
+  const answers = orderedAnswers();
+  const cards = answers.map(cardFor);
+  let density = denser(densityFor(answers.length), wall.keepDensity ? wall.density : "l");
+  let shape;
+  let heights;
+  for (;;) {
+    shape = geometry(density);
+    clampTo(shape.capacity);
+    heights = measure(cards, shape.columns);
+    const pages = packPages(heights, shape).length;
+    if (pages <= 1 || isDensest(density)) break;
+    density = DENSITIES[DENSITIES.indexOf(density) + 1];
+  }
+  wall.density = density;
+  wall.shape = shape;
+  wall.packer = createPacker(shape);
+  wall.placed = new Map();
+  answers.forEach((answer, index) => wall.placed.set(answer.id, wall.packer.add(heights[index])));
+  wall.order = answers.map((a) => a.id);
+  showPage(animate);
+}
+
+/** Show the page the turns land on; `animate` brings its cards in one after another. */
+function showPage(animate) {
+  const pages = wall.packer ? wall.packer.pageCount() : 1;
+  wall.page = wrapPage(wall.turns, pages);
+  const columns = wall.packer.columnsOf(wall.page).map((items) =>
+    el("div", { className: "wall-column", attrs: { role: "presentation" } }, items.map((i) => wall.cards.get(wall.order[i]))),
+  );
+  wall.columns = columns;
+  ui.wall.replaceChildren(...columns);
+  ui.wall.style.setProperty("--columns", String(columns.length));
+  if (animate) {
+    let n = 0;
+    for (const column of columns) for (const card of column.children) animateIn(card, Math.min(n++, 24) * 45);
+  }
+  renderPager();
+  scheduleRotation();
+}
+
+function renderPager() {
+  const total = wall.order.length;
+  const pages = wall.packer ? wall.packer.pageCount() : 1;
+  // Out of sight but never out of the layout: the wall's height does not change with it.
+  ui.pager.dataset.shown = String(total > 0);
+  ui.wall.dataset.page = String(wall.page + 1);
+  ui.wall.dataset.pages = String(pages);
+  setText(ui.pagerText, pagerText(wall.page, pages, total));
+  ui.pager.dataset.rotating = String(rotating());
+}
+
+/** A new answer: placed after the others without moving them, on whichever page it falls. */
+function place(answer) {
+  const card = cardFor(answer);
+  const [height] = measure([card], wall.shape.columns);
+  const spot = wall.packer.add(height);
+  // A second page at a density that could still shrink: lay out again, denser.
+  if (spot.page > 0 && !isDensest(wall.density) && wall.packer.pageCount() > 1) {
+    wall.keepDensity = true;
+    relayout(false);
+    return;
+  }
+  wall.placed.set(answer.id, spot);
+  wall.order.push(answer.id);
+  if (spot.page === wall.page) {
+    wall.columns[spot.column].append(card);
+    animateIn(card, 0);
+  }
+  renderPager();
+  scheduleRotation();
 }
 
 /**
  * Bring the wall in line with the model. A new or newly revealed question lays
- * the cards out afresh; otherwise new cards arrive with a fade in the shortest
- * column and the cards already on screen stay where they are.
+ * the cards out afresh; a new answer takes the next place; an edit or a removal
+ * lays the wall out again on the page it was showing.
  */
 function renderWall() {
   const q = model.question;
@@ -315,44 +462,91 @@ function renderWall() {
     wall.questionId = q ? q.id : null;
     wall.revealed = false;
     wall.cards.clear();
+    wall.order = [];
+    wall.packer = null;
     ui.wall.replaceChildren();
+    ui.pager.dataset.shown = "false";
+    scheduleRotation();
     return;
   }
 
-  const density = densityFor(model.answers.size);
-  const newQuestion = wall.questionId !== q.id || !wall.revealed;
-  // Cards only ever get smaller while a question is up: a removal never makes the wall jump back.
-  const denser = DENSITY_RANK[density] > DENSITY_RANK[ui.wall.dataset.density || "l"];
-  if (newQuestion || denser) {
+  if (wall.questionId !== q.id || !wall.revealed) {
     wall.questionId = q.id;
     wall.revealed = true;
-    for (const id of Array.from(wall.cards.keys())) if (!model.answers.has(id)) wall.cards.delete(id);
-    ui.wall.dataset.density = density;
-    relayout(newQuestion);
+    wall.keepDensity = false;
+    wall.turns = model.wall.page;
+    wall.cards.clear();
+    relayout(true);
     return;
   }
 
-  // Same question, still revealed. A card that went (hidden or deleted) would
-  // leave a hole: close it up. Otherwise update in place and add what is new.
-  let removed = false;
-  for (const id of Array.from(wall.cards.keys())) {
-    if (!model.answers.has(id)) {
-      wall.cards.delete(id);
-      removed = true;
-    }
-  }
-  if (removed) {
+  // Cards only ever get smaller while a question is up: a removal never makes the wall jump back.
+  wall.keepDensity = true;
+  const gone = wall.order.some((id) => !model.answers.has(id));
+  const edited = wall.order.some((id) => wall.cards.get(id).firstChild.textContent !== model.answers.get(id)?.text);
+  if (gone || edited) {
+    for (const id of Array.from(wall.cards.keys())) if (!model.answers.has(id)) wall.cards.delete(id);
     relayout(false);
     return;
   }
-  const ordered = Array.from(model.answers.values()).sort((a, b) => a.id - b.id);
-  for (const answer of ordered) {
-    const isNew = !wall.cards.has(answer.id);
-    const card = cardFor(answer);
-    if (isNew) {
-      shortestColumn().append(card);
-      animateIn(card, 0);
-    }
+  const known = new Set(wall.order);
+  for (const answer of orderedAnswers()) if (!known.has(answer.id)) place(answer);
+}
+
+// --- turning pages: on the facilitator's key, or by itself at their pace
+
+function rotating() {
+  const seconds = model.wall.rotate_seconds;
+  return Boolean(seconds > 0 && wall.revealed && wall.packer && wall.packer.pageCount() > 1 && !model.wall.spotlight);
+}
+
+function scheduleRotation() {
+  const seconds = rotating() ? model.wall.rotate_seconds : 0;
+  if (seconds === wall.rotateEvery && wall.rotateTimer) return;
+  clearInterval(wall.rotateTimer);
+  wall.rotateTimer = null;
+  wall.rotateEvery = seconds;
+  if (seconds) {
+    wall.rotateTimer = setInterval(() => {
+      wall.turns += 1;
+      showPage(true);
+    }, seconds * 1000);
+  }
+}
+
+/** The wall's settings changed: turn by as many pages as the facilitator did. */
+function applyWall(next) {
+  const before = model.wall;
+  model.wall = next;
+  if (wall.revealed && next.page !== before.page) {
+    wall.turns += next.page - before.page;
+    clearInterval(wall.rotateTimer);
+    wall.rotateTimer = null;
+    if (wall.packer) showPage(true);
+  }
+  scheduleRotation();
+  renderSpotlight();
+}
+
+// --- the spotlight: one answer, full-screen, as large as it fits
+
+const SPOTLIGHT_STEPS = 10;
+
+function renderSpotlight() {
+  const spot = model.wall.spotlight;
+  const shown = Boolean(spot) && body.dataset.view === "question";
+  ui.spotlight.hidden = !shown;
+  ui.question.classList.toggle("is-behind-spotlight", shown);
+  if (!shown) return;
+  setText(ui.spotlightPrompt, model.question ? model.question.prompt : "");
+  setText(ui.spotlightText, spot.text);
+  // Step the type down until the whole answer fits: a spotlight is never cut.
+  let size = 0;
+  ui.spotlightText.dataset.size = "0";
+  const box = ui.spotlightBox;
+  while (size < SPOTLIGHT_STEPS - 1 && box.scrollHeight > box.clientHeight + 1) {
+    size += 1;
+    ui.spotlightText.dataset.size = String(size);
   }
 }
 
@@ -360,7 +554,8 @@ let resizeTimer = null;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
-    if (wall.revealed && wall.columns.length !== columnCount()) relayout(false);
+    if (wall.revealed && wall.packer) relayout(false);
+    renderSpotlight();
   }, 200);
 });
 
