@@ -55,6 +55,10 @@ const ui = {
   reveal: byId("btn-reveal"),
   revealTag: byId("reveal-state"),
   revealError: byId("reveal-error"),
+  wallBack: byId("btn-wall-back"),
+  wallOn: byId("btn-wall-on"),
+  wallRotate: byId("wall-rotate"),
+  spotlightOff: byId("btn-spotlight-off"),
   timerDisplay: byId("timer-display"),
   nextStep: byId("next-step-text"),
   timerPresets: Array.from(document.querySelectorAll(".timer-preset")),
@@ -102,6 +106,8 @@ const model = {
   answers: new Map(),
   counts: null,
   versions: [],
+  // The projector's wall: pages turned, its pace, the spotlit answer's id.
+  wall: { page: 0, rotate_seconds: 0, spotlight: null },
 };
 
 let initialised = false;
@@ -109,6 +115,10 @@ let synthesis = null;
 const busy = new Set();
 // Answers that arrived live since the last render, for the arrival highlight.
 const fresh = new Set();
+
+// Past this many characters or lines, an answer card is cut with an ellipsis and a "More".
+const LONG_ANSWER = 280;
+const LONG_LINES = 5;
 
 // DOM kept per id, so updates never rebuild what a person may be focused on.
 const cards = new Map();
@@ -190,6 +200,8 @@ live.on("canvas_field", ({ field }) => {
 
 live.on("reactions", ({ field, reactions }) => synthesis.reactions(field, reactions));
 
+live.on("wall", ({ wall }) => applyWall(wall));
+
 // The share link was made anew or switched off (on the canvas page): nothing to redraw
 // here, but the message is numbered, so it is followed like every other.
 live.on("share", ({ share_token: token }) => {
@@ -234,6 +246,7 @@ function applyState(state) {
   if (state.participants) model.participants = new Map(state.participants.map((p) => [p.id, p]));
   if (state.answers) model.answers = new Map(state.answers.map((a) => [a.id, a]));
   model.counts = state.counts || null;
+  if (state.wall) model.wall = state.wall;
   if (state.canvas) model.versions = state.canvas.versions || [];
   const after = currentQuestion();
   const wasPhase = initialised && model.phase;
@@ -397,6 +410,13 @@ function renderWorkshop() {
   setText(ui.revealTag, revealed ? "Shown" : "Hidden");
   ui.revealTag.className = `tag ${revealed ? "tag-success" : ""}`.trim();
 
+  // The wall's pages and the spotlight
+  ui.wallBack.disabled = !revealed;
+  ui.wallOn.disabled = !revealed;
+  ui.wallRotate.disabled = !q || busy.has(ui.wallRotate);
+  if (document.activeElement !== ui.wallRotate) ui.wallRotate.value = String(model.wall.rotate_seconds);
+  ui.spotlightOff.hidden = model.wall.spotlight === null;
+
   // Timer
   for (const preset of ui.timerPresets) preset.disabled = !q || busy.has(preset);
   ui.timerStop.disabled = !w.timer || busy.has(ui.timerStop);
@@ -509,18 +529,46 @@ function cardFor(answer) {
     const edited = el("span", { className: "edited-mark", text: "(edited)" });
     const hiddenTag = el("span", { className: "tag tag-danger answer-hidden-tag", text: "Hidden" });
     const toggle = el("button", { className: "btn btn-sm answer-toggle", attrs: { type: "button" } });
+    const spot = el("button", { className: "btn btn-sm btn-ghost answer-spotlight", attrs: { type: "button" } });
+    // A long answer is cut after a few lines with an ellipsis; "More" shows it all.
+    const more = el("button", { className: "btn-link answer-more", attrs: { type: "button", "aria-expanded": "false" } });
     const error = el("p", { className: "control-error answer-error", attrs: { role: "alert" } });
     card = el("li", { className: "answer-card", data: { answerId: answer.id } }, [
       text,
-      el("div", { className: "answer-meta" }, [author, edited, hiddenTag, toggle]),
+      more,
+      el("div", { className: "answer-meta" }, [author, edited, hiddenTag, spot, toggle]),
       error,
     ]);
-    card.parts = { text, author, edited, hiddenTag, toggle, error };
+    card.parts = { text, author, edited, hiddenTag, toggle, spot, more, error };
     toggle.addEventListener("click", () => toggleHidden(Number(card.dataset.answerId), toggle, error));
+    spot.addEventListener("click", () => spotlight(Number(card.dataset.answerId), spot, error));
+    more.addEventListener("click", () => {
+      const open = card.dataset.expanded !== "true";
+      card.dataset.expanded = String(open);
+      more.setAttribute("aria-expanded", String(open));
+      setText(more, open ? "Less" : "More");
+    });
     cards.set(answer.id, card);
   }
-  const { text, author, edited, hiddenTag, toggle } = card.parts;
+  const { text, author, edited, hiddenTag, toggle, spot, more } = card.parts;
   setText(text, answer.text);
+  const long = Array.from(answer.text).length > LONG_ANSWER || answer.text.split("\n").length > LONG_LINES;
+  card.classList.toggle("is-long", long);
+  more.hidden = !long;
+  if (!long) card.dataset.expanded = "false";
+  setText(more, card.dataset.expanded === "true" ? "Less" : "More");
+  const q = currentQuestion();
+  const lit = model.wall.spotlight === answer.id;
+  spot.hidden = answer.hidden || !q || q.id !== answer.question_id;
+  spot.setAttribute("aria-pressed", String(lit));
+  setText(spot, lit ? "In the spotlight" : "Spotlight");
+  // The visible words first, so a voice command that says them finds the button.
+  spot.setAttribute(
+    "aria-label",
+    lit ? `In the spotlight: ${quote(answer.text, 30)}, press to end` : `Spotlight ${quote(answer.text, 30)} full-screen on the projector`,
+  );
+  spot.disabled = busy.has(spot);
+  card.classList.toggle("is-spotlit", lit);
   setText(author, answer.author_removed ? `${answer.author} (removed)` : answer.author);
   edited.hidden = !answer.edited;
   card.dataset.edited = String(Boolean(answer.edited));
@@ -757,6 +805,40 @@ function toggleReveal() {
   return act(ui.reveal, ui.revealError, "answers:reveal", { revealed: !q.revealed });
 }
 
+/**
+ * Turn the projector's wall. Not held back while a turn is on its way, as other
+ * buttons are: a presenter's clicker may press twice in a row, and each press counts.
+ * The `wall` event that follows says where it stands.
+ */
+async function turnWall(by) {
+  const q = currentQuestion();
+  if (!q || !q.revealed) return;
+  clearError(ui.revealError);
+  const ack = await live.request("wall:turn", { by });
+  if (!ack.ok) showError(ui.revealError, ack.error.message);
+}
+
+async function rotateWall() {
+  const seconds = Number(ui.wallRotate.value);
+  const ack = await act(ui.wallRotate, ui.revealError, "wall:rotate", { seconds });
+  if (ack && ack.ok) applyWall(ack.wall);
+}
+
+async function spotlight(answerId, button, errorNode) {
+  const id = model.wall.spotlight === answerId ? null : answerId;
+  const ack = await act(button, errorNode, "answer:spotlight", { answer_id: id });
+  if (ack && ack.ok) {
+    applyWall(ack.wall);
+    if (id !== null) announce("On the projector, full-screen.");
+  }
+}
+
+function applyWall(wall) {
+  if (!wall) return;
+  model.wall = wall;
+  render();
+}
+
 async function toggleHidden(answerId, button, errorNode) {
   const answer = model.answers.get(answerId);
   if (!answer) return;
@@ -777,6 +859,10 @@ ui.next.addEventListener("click", next);
 ui.previous.addEventListener("click", previous);
 ui.answering.addEventListener("click", toggleAnswering);
 ui.reveal.addEventListener("click", toggleReveal);
+ui.wallBack.addEventListener("click", () => turnWall(-1));
+ui.wallOn.addEventListener("click", () => turnWall(1));
+ui.wallRotate.addEventListener("change", rotateWall);
+ui.spotlightOff.addEventListener("click", () => spotlight(null, ui.spotlightOff, ui.revealError));
 
 for (const preset of ui.timerPresets) {
   preset.addEventListener("click", async () => {
@@ -853,6 +939,13 @@ document.addEventListener("keydown", (event) => {
   } else if (key === "r") {
     if (currentQuestion()) toggleReveal();
     else handled = false;
+  } else if ((key === "PageDown" || key === "]") && currentQuestion()) {
+    // A key held down turns one page, not thirty: the room has to read each.
+    if (!event.repeat) turnWall(1);
+  } else if ((key === "PageUp" || key === "[") && currentQuestion()) {
+    if (!event.repeat) turnWall(-1);
+  } else if (key === "Escape" && model.wall.spotlight !== null) {
+    spotlight(null, ui.spotlightOff, ui.revealError);
   } else {
     handled = false;
   }
