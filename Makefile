@@ -45,7 +45,7 @@ node_modules/.installed: package.json package-lock.json
 lint: $(VENV)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	node_modules/.bin/eslint static/js
+	node_modules/.bin/eslint static/js tests/js
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .

@@ -1,7 +1,15 @@
-// ESLint for the browser code in static/js (ES modules, no build step).
+// ESLint for the browser code in static/js (ES modules, no build step) and for its
+// unit tests in tests/js (ES modules too, run in Chromium by tests/e2e/test_js_units.py).
 // `make lint` runs it with ruff; CI runs `make lint`.
 import js from "@eslint/js";
 import globals from "globals";
+
+const rules = {
+  "no-unused-vars": ["error", { argsIgnorePattern: "^_", caughtErrors: "none" }],
+  eqeqeq: ["error", "always"],
+  "no-var": "error",
+  "prefer-const": "error",
+};
 
 export default [
   { ignores: ["static/vendor/**", "node_modules/**", ".venv/**"] },
@@ -15,11 +23,11 @@ export default [
       // reaches it as globalThis.io.
       globals: globals.browser,
     },
-    rules: {
-      "no-unused-vars": ["error", { argsIgnorePattern: "^_", caughtErrors: "none" }],
-      eqeqeq: ["error", "always"],
-      "no-var": "error",
-      "prefer-const": "error",
-    },
+    rules,
+  },
+  {
+    files: ["tests/js/**/*.js"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.browser },
+    rules,
   },
 ];
