@@ -1,4 +1,4 @@
-"""The canvas and the raw answers as files: Markdown, JSON and CSV."""
+"""The canvas, the raw answers and the word clouds as files: Markdown, JSON and CSV."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from . import words
 from .canvas import PURPOSES, SCHEMA, VALUE_FACETS, Document
 from .extensions import db
 from .models import Answer, CanvasVersion, Question, Workshop
@@ -109,4 +110,34 @@ def answers_csv(workshop: Workshop) -> str:
                 )
             ]
         )
+    return out.getvalue()
+
+
+def words_csv(workshop: Workshop) -> str:
+    """Return the word cloud of every question shown as one: each word with how many answers
+    used it, most used first, as the projector's ranked list reads it (workshop/words.py).
+
+    Hidden answers are not counted; a word the facilitator took out of the cloud is listed
+    with `taken_out` set, so the file keeps what the room said.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["question_number", "question", "rank", "word", "answers", "taken_out"])
+    for question in workshop.questions:
+        if question.show_as != "cloud":
+            continue
+        texts = db.session.execute(
+            db.select(Answer.text).filter_by(question_id=question.id, hidden=False)
+        ).scalars()
+        left_out = set(question.hidden_words or ())
+        for rank, word in enumerate(words.cloud(texts), start=1):
+            row = (
+                question.position + 1,
+                question.prompt,
+                rank,
+                word.label,
+                word.count,
+                "yes" if word.key in left_out else "no",
+            )
+            writer.writerow([_cell(v) for v in row])
     return out.getvalue()

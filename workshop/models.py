@@ -173,6 +173,10 @@ class Question(db.Model):
     field: Mapped[str] = mapped_column(String(40))
     facet: Mapped[str | None] = mapped_column(String(20))
     revealed: Mapped[bool] = mapped_column(default=False)
+    # How the projector shows the revealed answers: "answers" (the wall) or "cloud".
+    show_as: Mapped[str] = mapped_column(String(10), default="answers", server_default="answers")
+    # Cloud terms (their keys, workshop/words.py) the facilitator took out of the cloud.
+    hidden_words: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     workshop: Mapped[Workshop] = relationship(back_populates="questions")
 

@@ -24,6 +24,7 @@ import {
   spokenDuration,
   timerStartWords,
 } from "./live.js";
+import { cloudSummary, placeWords, sizesFor } from "./word-cloud.js";
 import { DENSITIES, clampLines, createPacker, denser, densityFor, isDensest, packPages, pagerText, wrapPage } from "./wall-pages.js";
 
 const body = document.body;
@@ -43,6 +44,8 @@ const ui = {
   answeringState: byId("answering-state"),
   wall: byId("answer-wall"),
   measure: byId("wall-measure"),
+  cloud: byId("answer-cloud"),
+  cloudList: byId("cloud-list"),
   pager: byId("wall-pager"),
   pagerText: byId("wall-pager-text"),
   spotlight: byId("screen-spotlight"),
@@ -72,7 +75,8 @@ const model = {
   answers: new Map(),
   counts: null,
   canvas: null,
-  wall: { page: 0, rotate_seconds: 0, spotlight: null },
+  wall: { page: 0, rotate_seconds: 0, spotlight: null, show_as: "answers" },
+  cloud: null,
 };
 
 // The wall: fixed columns; a new card goes to the shortest one, so nothing
@@ -143,6 +147,13 @@ live.on("wall", ({ wall: next }) => {
   if (next) applyWall(next);
 });
 
+live.on("cloud", (cloud) => {
+  const q = model.question;
+  if (!cloud || !q || cloud.question_id !== q.id) return;
+  model.cloud = cloud;
+  if (showingCloud()) renderCloud();
+});
+
 live.on("answer_removed", ({ id }) => {
   const spot = model.wall.spotlight;
   if (spot && spot.id === id) {
@@ -175,7 +186,8 @@ function applyState(state) {
   model.canvas = state.canvas || null;
   if (model.canvas) for (const f of model.canvas.fields) board.receive(f, false);
   const wallBefore = model.wall;
-  model.wall = state.wall || { page: 0, rotate_seconds: 0, spotlight: null };
+  model.wall = state.wall || { page: 0, rotate_seconds: 0, spotlight: null, show_as: "answers" };
+  model.cloud = state.cloud || null;
   // The same question and a turned page: turn the wall by as much (a new question starts afresh).
   const turned = wall.revealed && before && model.question && before.id === model.question.id ? model.wall.page - wallBefore.page : 0;
   wall.turns += turned;
@@ -455,10 +467,14 @@ function renderWall() {
     ui.waitingText,
     revealed ? "Answers appear here as they arrive." : "Answers appear here when the facilitator reveals them.",
   );
-  ui.wall.hidden = !revealed;
+  const asCloud = revealed && model.wall.show_as === "cloud";
+  ui.wall.hidden = !revealed || asCloud;
+  ui.cloud.hidden = !asCloud;
+  ui.cloudList.hidden = !asCloud;
   ui.question.dataset.revealed = String(revealed);
+  ui.question.dataset.showAs = asCloud ? "cloud" : "answers";
 
-  if (!q || !revealed) {
+  if (!q || !revealed || asCloud) {
     wall.questionId = q ? q.id : null;
     wall.revealed = false;
     wall.cards.clear();
@@ -467,6 +483,7 @@ function renderWall() {
     ui.wall.replaceChildren();
     ui.pager.dataset.shown = "false";
     scheduleRotation();
+    if (asCloud) renderCloud();
     return;
   }
 
@@ -497,7 +514,9 @@ function renderWall() {
 
 function rotating() {
   const seconds = model.wall.rotate_seconds;
-  return Boolean(seconds > 0 && wall.revealed && wall.packer && wall.packer.pageCount() > 1 && !model.wall.spotlight);
+  return Boolean(
+    seconds > 0 && wall.revealed && wall.packer && wall.packer.pageCount() > 1 && !model.wall.spotlight && !showingCloud(),
+  );
 }
 
 function scheduleRotation() {
@@ -518,6 +537,11 @@ function scheduleRotation() {
 function applyWall(next) {
   const before = model.wall;
   model.wall = next;
+  if (next.show_as !== before.show_as) {
+    renderWall();
+    renderSpotlight();
+    return;
+  }
   if (wall.revealed && next.page !== before.page) {
     wall.turns += next.page - before.page;
     clearInterval(wall.rotateTimer);
@@ -526,6 +550,106 @@ function applyWall(next) {
   }
   scheduleRotation();
   renderSpotlight();
+}
+
+// --- the word cloud: what the room said most, largest, in the middle
+
+const CLOUD_WORDS = 60;
+const CLOUD_TONES = 5;
+const cloud = { questionId: null, words: new Map(), placed: new Map() };
+
+function showingCloud() {
+  const q = model.question;
+  return Boolean(q && q.revealed && model.wall.show_as === "cloud");
+}
+
+function cloudWord(key) {
+  let node = cloud.words.get(key);
+  if (!node) {
+    node = el("span", { className: "cloud-word is-new", attrs: { dir: "auto" } });
+    cloud.words.set(key, node);
+  }
+  return node;
+}
+
+/**
+ * Draw the cloud from the latest counts. Each word is measured at its size, then
+ * placed (word-cloud.js); a word that kept its size keeps its place, and the
+ * others glide to theirs. The ranked list says the same to screen readers.
+ */
+function renderCloud() {
+  const q = model.question;
+  if (cloud.questionId !== q.id) {
+    // Another question's cloud starts afresh.
+    cloud.questionId = q.id;
+    for (const node of cloud.words.values()) node.remove();
+    cloud.words.clear();
+    cloud.placed.clear();
+  }
+  const view = model.cloud && model.cloud.question_id === q.id ? model.cloud : null;
+  const all = view ? view.words : [];
+  const shown = all.slice(0, CLOUD_WORDS);
+  const floor = parseFloat(getComputedStyle(ui.cloud).fontSize) || 16;
+  const width = ui.cloud.clientWidth;
+  const height = ui.cloud.clientHeight;
+  const sizes = sizesFor(
+    shown.map((w) => w.count),
+    { smallest: floor, largest: Math.min(floor * 4, height / 3) },
+  );
+  const keys = new Set(shown.map((w) => w.key));
+  for (const [key, node] of cloud.words) {
+    if (!keys.has(key)) {
+      node.remove();
+      cloud.words.delete(key);
+      cloud.placed.delete(key);
+    }
+  }
+  const nodes = shown.map((word, rank) => {
+    const node = cloudWord(word.key);
+    setText(node, word.label);
+    node.dataset.tone = String(rank % CLOUD_TONES);
+    node.style.fontSize = `${sizes[rank]}px`;
+    if (!node.isConnected) ui.cloud.append(node);
+    return node;
+  });
+  // One layout for every measure; a word wider than the screen is made to fit it.
+  const boxes = nodes.map((node, rank) => {
+    let w = Math.ceil(node.offsetWidth);
+    if (w > width) {
+      node.style.fontSize = `${Math.floor((sizes[rank] * width) / w) - 1}px`;
+      w = Math.ceil(node.offsetWidth);
+    }
+    return { key: shown[rank].key, w, h: Math.ceil(node.offsetHeight) };
+  });
+  const spots = placeWords(boxes, { width, height, gap: Math.round(floor / 3), previous: cloud.placed });
+  let drawn = 0;
+  spots.forEach((spot, rank) => {
+    const node = nodes[rank];
+    const box = boxes[rank];
+    node.hidden = spot === null;
+    if (spot === null) {
+      cloud.placed.delete(box.key);
+      return;
+    }
+    drawn += 1;
+    node.style.transform = `translate(${spot.x}px, ${spot.y}px)`;
+    cloud.placed.set(box.key, { ...spot, w: box.w, h: box.h });
+    if (node.classList.contains("is-new")) {
+      // Its place is taken in before the fade starts: a new word never glides in.
+      void node.offsetWidth;
+      requestAnimationFrame(() => node.classList.remove("is-new"));
+    }
+  });
+  ui.cloud.dataset.drawn = String(drawn);
+  ui.waiting.hidden = all.length > 0;
+  reconcileCloudList(all);
+  ui.pager.dataset.shown = String(all.length > 0);
+  setText(ui.pagerText, cloudSummary(drawn, all.length, view ? view.answers : 0));
+}
+
+function reconcileCloudList(words) {
+  const items = words.map((w) => el("li", { text: `${w.label}: ${w.count === 1 ? "1 answer" : `${w.count} answers`}`, attrs: { dir: "auto" } }));
+  ui.cloudList.replaceChildren(...items);
 }
 
 // --- the spotlight: one answer, full-screen, as large as it fits
@@ -555,6 +679,10 @@ window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
     if (wall.revealed && wall.packer) relayout(false);
+    if (showingCloud()) {
+      cloud.placed.clear();
+      renderCloud();
+    }
     renderSpotlight();
   }, 200);
 });

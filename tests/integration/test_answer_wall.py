@@ -44,7 +44,13 @@ def screen_wall(room: Room, wall: Wall) -> dict:
 def test_turning_the_wall_reaches_the_console_and_the_projector_and_no_phone(wall: Wall) -> None:
     ack = wall.console.send("wall:turn", {"by": 1})
 
-    assert ack["wall"] == {"page": 1, "rotate_seconds": 0, "spotlight": None}
+    assert ack["wall"] == {
+        "page": 1,
+        "rotate_seconds": 0,
+        "spotlight": None,
+        "show_as": "answers",
+        "hidden_words": [],
+    }
     assert [w["wall"]["page"] for w in wall.screen.events("wall")] == [1]
     assert [w["wall"]["page"] for w in wall.console.events("wall")] == [1]
     assert wall.phone.events("wall") == []
@@ -106,7 +112,12 @@ def test_the_next_question_starts_on_the_first_page_with_no_spotlight(
     wall.console.send("workshop:next")
 
     # The pace is the facilitator's choice for the whole workshop; it stays.
-    assert screen_wall(room, wall) == {"page": 0, "rotate_seconds": 15, "spotlight": None}
+    assert screen_wall(room, wall) == {
+        "page": 0,
+        "rotate_seconds": 15,
+        "spotlight": None,
+        "show_as": "answers",
+    }
 
 
 @pytest.mark.parametrize("seconds", [1, 4, 301, -5])

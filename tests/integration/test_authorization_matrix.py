@@ -43,6 +43,8 @@ FACILITATOR_EVENTS: dict[str, dict[str, Any]] = {
     "wall:turn": {"by": 1},
     "wall:rotate": {"seconds": 10},
     "answer:spotlight": {"answer_id": 1},
+    "wall:show": {"show_as": "cloud"},
+    "cloud:hide_word": {"key": "trust", "hidden": True},
 }
 PHONE_EVENTS: dict[str, dict[str, Any]] = {
     "answer:submit": {"question_id": 1, "text": "Injected"},
@@ -206,6 +208,7 @@ def test_pages_open_for_the_team_only(world: World) -> None:
         f"/workshops/{a.workshop_id}/canvas.md",
         f"/workshops/{a.workshop_id}/canvas.json",
         f"/workshops/{a.workshop_id}/answers.csv",
+        f"/workshops/{a.workshop_id}/words.csv",
         f"/teams/{team}",
     ]
     posts = [

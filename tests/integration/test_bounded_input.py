@@ -91,6 +91,7 @@ def test_a_huge_id_over_the_socket_is_refused_as_invalid(live) -> None:  # type:
         f"/workshops/{HUGE}/export.json",
         f"/workshops/{HUGE}/canvas.json",
         f"/workshops/{HUGE}/answers.csv",
+        f"/workshops/{HUGE}/words.csv",
         f"/teams/{HUGE}",
     ],
 )

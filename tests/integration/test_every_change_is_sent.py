@@ -139,6 +139,11 @@ STEPS: list[tuple[str, Callable[[Scene], None]]] = [
         _facilitator("answer:spotlight", lambda s: {"answer_id": _first_answer_id(s)}),
     ),
     ("answer:spotlight (none)", _facilitator("answer:spotlight", lambda s: {"answer_id": None})),
+    ("wall:show", _facilitator("wall:show", lambda s: {"show_as": "cloud"})),
+    (
+        "cloud:hide_word",
+        _facilitator("cloud:hide_word", lambda s: {"key": "reach", "hidden": True}),
+    ),
     (
         "answer:hide",
         _facilitator("answer:hide", lambda s: {"answer_id": _first_answer_id(s), "hidden": True}),
@@ -216,6 +221,8 @@ MOVES = {
     "wall:rotate": "room",
     "answer:spotlight": "room",
     "answer:spotlight (none)": "room",
+    "wall:show": "room",
+    "cloud:hide_word": "room",
     "answer:hide": "room",
     "answer:delete": "room",
     "participant:remove": "room",

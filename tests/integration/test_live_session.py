@@ -51,7 +51,7 @@ def test_a_whole_workshop_reaches_each_audience_as_it_should(room: Room) -> None
     assert console_move["workshop"]["position"] == 0
     assert console_move["questions"][0]["id"] == question["id"]
     assert console_move["counts"]["question_id"] == question["id"]
-    assert set(console_move) == {"workshop", "questions", "counts", "wall", "seq"}
+    assert set(console_move) == {"workshop", "questions", "counts", "wall", "cloud", "seq"}
     assert console.events("state") == []
 
     # Phones answer; each ack carries the saved answer. The console sees answers live,

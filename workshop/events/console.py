@@ -15,7 +15,7 @@ from ..realtime.snapshots import console_state, wall_view
 from ..services import facilitation, synthesis
 from ..services.lookup import REMOVED
 from .dispatch import Ack, bind, handles, ok
-from .schema import Bool, Int, ident
+from .schema import Bool, Int, Str, ident
 
 FACILITATOR = Role.FACILITATOR
 
@@ -93,6 +93,20 @@ def turn_wall(me: Binding, by: int) -> Ack:
 def rotate_wall(me: Binding, seconds: int) -> Ack:
     """Have the wall turn by itself every `seconds`, or (0) only on the facilitator's key."""
     workshop = facilitation.set_wall_rotation(me.workshop_id, seconds)
+    return ok(wall=wall_view(workshop))
+
+
+@handles("wall:show", {"show_as": Str(20)}, FACILITATOR)
+def show_as(me: Binding, show_as: str) -> Ack:
+    """Show the current question's revealed answers as cards ("answers") or a word cloud."""
+    workshop = facilitation.show_answers_as(me.workshop_id, show_as)
+    return ok(wall=wall_view(workshop))
+
+
+@handles("cloud:hide_word", {"key": Str(200), "hidden": Bool()}, FACILITATOR)
+def hide_word(me: Binding, key: str, hidden: bool) -> Ack:
+    """Take a word out of the current question's cloud, by its key, or put it back."""
+    workshop = facilitation.hide_word(me.workshop_id, key, hidden)
     return ok(wall=wall_view(workshop))
 
 

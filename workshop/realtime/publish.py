@@ -38,6 +38,7 @@ from .connections import Role, connections
 from .snapshots import (
     answer_view,
     answered_current,
+    cloud_view,
     console_move,
     console_state,
     counts,
@@ -50,6 +51,9 @@ from .snapshots import (
 )
 
 COUNTS = "counts"
+CLOUD = "cloud"
+# Changes after which a question's word cloud may read differently.
+_CLOUD_CHANGES = (AnswerChanged, AnswerRemoved, AnswersMerged, ParticipantRemoved)
 _REACTIONS = "reactions:"
 # Changes after which every audience gets its whole state: what they change is everywhere.
 _WHOLE = (RoomChanged, VersionSealed)
@@ -85,6 +89,15 @@ def deliver(changes: list[Change]) -> None:
             _publish_room_state(workshop)
         for change in group:
             _deliver_one(workshop, change, whole, origin)
+        # Whether the question shows as a cloud is read when the coalesced send comes,
+        # once, not here: an answer's path reads nothing more than it did.
+        if any(isinstance(c, _CLOUD_CHANGES) for c in group):
+            live_updates.mark(workshop.id, CLOUD)
+
+
+def _shows_cloud(workshop: Workshop) -> bool:
+    question = workshop.current_question
+    return question is not None and question.show_as == "cloud"
 
 
 def _deliver_one(workshop: Workshop, change: Change, whole: bool, origin: str | None) -> None:
@@ -306,6 +319,9 @@ def publish_wall(workshop: Workshop) -> None:
     socketio.emit(
         "wall", {"wall": wall_view(workshop, screen=True), "seq": workshop.seq}, to=screen
     )
+    # Shown as a cloud, or a word taken out of it: the cloud follows, coalesced.
+    if _shows_cloud(workshop):
+        live_updates.mark(workshop.id, CLOUD)
 
 
 def publish_reactions(workshop_id: int, field: str) -> None:
@@ -338,6 +354,14 @@ def send_live_updates(workshop_id: int, topics: frozenset[str]) -> None:
         socketio.emit("counts", counts(workshop, online), to=console)
         shown = counts(workshop, online, shown_only=True)
         socketio.emit("counts", {**shown, "seq": workshop.seq, "covers": True}, to=screen)
+    if CLOUD in topics:
+        cloud = cloud_view(workshop)
+        if cloud is not None:
+            socketio.emit("cloud", cloud, to=console)
+            question = workshop.current_question
+            if question is not None and question.revealed:  # the projector's, once revealed
+                shown = {key: value for key, value in cloud.items() if key != "hidden"}
+                socketio.emit("cloud", shown, to=screen)
     for topic in sorted(topics):
         if topic.startswith(_REACTIONS):
             field = topic.removeprefix(_REACTIONS)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
+from .. import words
 from ..extensions import db
 from ..method import SECTION_LABELS, Section, get_method
 from ..method import CanvasField as FieldSpec
@@ -81,11 +82,43 @@ def wall_view(workshop: Workshop, *, screen: bool = False) -> Payload:
     spotlight: Any = None
     if answer is not None:
         spotlight = {"id": answer.id, "text": answer.text} if screen else answer.id
-    return {
+    question = workshop.current_question
+    view: Payload = {
         "page": workshop.wall_page,
         "rotate_seconds": workshop.wall_rotate_seconds,
         "spotlight": spotlight,
+        "show_as": question.show_as if question is not None else "answers",
     }
+    if not screen:
+        view["hidden_words"] = list(question.hidden_words or []) if question is not None else []
+    return view
+
+
+def cloud_view(workshop: Workshop, *, screen: bool = False) -> Payload | None:
+    """Return the current question's word cloud, when it is shown as one (None otherwise).
+
+    Every term with how many answers used it, most used first (workshop/words.py);
+    the projector gets it only once the answers are revealed. Hidden answers are not
+    counted, nor are the words the facilitator took out.
+    """
+    question = workshop.current_question
+    if question is None or question.show_as != "cloud" or (screen and not question.revealed):
+        return None
+    texts = list(
+        db.session.execute(
+            db.select(Answer.text).filter_by(question_id=question.id, hidden=False)
+        ).scalars()
+    )
+    left_out = set(question.hidden_words or ())
+    terms = [{"key": w.key, "label": w.label, "count": w.count} for w in words.cloud(texts)]
+    view: Payload = {
+        "question_id": question.id,
+        "answers": len(texts),
+        "words": [term for term in terms if term["key"] not in left_out],
+    }
+    if not screen:  # the console lists what it took out, to put it back
+        view["hidden"] = [term for term in terms if term["key"] in left_out]
+    return view
 
 
 def question_view(question: Question, total: int) -> Payload:
@@ -211,6 +244,7 @@ def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "counts": counts(workshop, online),
         "canvas": canvas_view(workshop, console=True),
         "wall": wall_view(workshop),
+        "cloud": cloud_view(workshop),
     }
 
 
@@ -228,6 +262,7 @@ def console_move(workshop: Workshop, online: frozenset[int]) -> Payload:
         "questions": [question_view(q, total) for q in workshop.questions],
         "counts": counts(workshop, online),
         "wall": wall_view(workshop),
+        "cloud": cloud_view(workshop),
         "seq": workshop.seq,
     }
 
@@ -253,6 +288,7 @@ def screen_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "counts": counts(workshop, online, shown_only=True),
         "canvas": canvas_view(workshop) if _canvas_shown(workshop) else None,
         "wall": wall_view(workshop, screen=True),
+        "cloud": cloud_view(workshop, screen=True),
     }
 
 

@@ -11,7 +11,7 @@ from ..changes import AnswerChanged, ParticipantRemoved, RoomChanged, RoomMoved,
 from ..codes import new_join_code, new_token
 from ..errors import NotFound, TransitionError, ValidationError
 from ..extensions import db
-from ..method import get_method
+from ..method import Section, get_method
 from ..models import Answer, Participant, Question, Reaction, Workshop, utcnow
 from ..phases import Phase, Pointer
 from ..text import ORGANISATION_MAX, TITLE_MAX, optional_text, required_text
@@ -27,6 +27,12 @@ WALL_ROTATE_MIN_SECONDS = 5
 WALL_ROTATE_MAX_SECONDS = 300
 # Turns are counted, wrapping round the projector's pages; this bounds the count.
 WALL_TURNS_MAX = 100_000
+# How the projector shows a question's revealed answers.
+SHOW_AS_ANSWERS = "answers"
+SHOW_AS_CLOUD = "cloud"
+SHOW_AS = (SHOW_AS_ANSWERS, SHOW_AS_CLOUD)
+# Words one question's cloud may leave out.
+HIDDEN_WORDS_MAX = 200
 _CODE_ATTEMPTS = 20
 
 
@@ -79,6 +85,8 @@ def new_workshop(
                     hint=spec.hint,
                     field=spec.field,
                     facet=spec.facet,
+                    # What we stand for reads best as a cloud in front of the room.
+                    show_as=SHOW_AS_CLOUD if spec.section is Section.VALUES else SHOW_AS_ANSWERS,
                 )
                 for position, spec in enumerate(method.questions)
             ],
@@ -310,5 +318,43 @@ def set_spotlight(workshop_id: int, answer_id: int | None) -> Workshop:
     if workshop.spotlight_answer_id != answer_id:
         workshop.spotlight_answer_id = answer_id
         record(WallChanged(workshop.id))
+    db.session.commit()
+    return workshop
+
+
+@writes
+def show_answers_as(workshop_id: int, show_as: str) -> Workshop:
+    """Show the current question's revealed answers on the projector as cards or as a cloud."""
+    if show_as not in SHOW_AS:
+        raise ValidationError("Show the answers as cards (answers) or as a word cloud (cloud).")
+    workshop = workshop_by_id(workshop_id)
+    question = _current_question(workshop)
+    if question.show_as != show_as:
+        question.show_as = show_as
+        workshop.wall_page = 0
+        record(WallChanged(workshop.id))
+    db.session.commit()
+    return workshop
+
+
+@writes
+def hide_word(workshop_id: int, key: str, hidden: bool) -> Workshop:
+    """Take a word out of the current question's cloud (by its key), or put it back."""
+    workshop = workshop_by_id(workshop_id)
+    question = _current_question(workshop)
+    words = list(question.hidden_words or [])
+    if hidden and key not in words:
+        if len(words) >= HIDDEN_WORDS_MAX:
+            raise ValidationError(
+                f"A cloud can leave out at most {HIDDEN_WORDS_MAX} words: show one again first."
+            )
+        words.append(key)
+    elif not hidden and key in words:
+        words.remove(key)
+    else:
+        db.session.commit()
+        return workshop
+    question.hidden_words = words
+    record(WallChanged(workshop.id))
     db.session.commit()
     return workshop

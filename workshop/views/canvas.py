@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import access
 from ..canvas import PURPOSES, VALUE_FACETS, Document, compare
 from ..errors import NotFound
-from ..exports import answers_csv, json_document, markdown
+from ..exports import answers_csv, json_document, markdown, words_csv
 from ..forms import ActionForm
 from ..models import CanvasVersion, Workshop
 from ..services import accounts, canvas, synthesis
@@ -167,6 +167,14 @@ def export_answers(workshop_id: int) -> Response:
     workshop = _facilitated(workshop_id)
     name = _filename(workshop, None, "csv").replace("-draft", "-answers")
     return _download(answers_csv(workshop), "text/csv", name)
+
+
+@bp.route("/workshops/<id:workshop_id>/words.csv")
+def export_words(workshop_id: int) -> Response:
+    """Download the word clouds' counts, every word, most used first."""
+    workshop = _facilitated(workshop_id)
+    name = _filename(workshop, None, "csv").replace("-draft", "-words")
+    return _download(words_csv(workshop), "text/csv", name)
 
 
 def _action(workshop_id: int) -> Workshop:

@@ -1,4 +1,4 @@
-"""The answer wall: the projector's page, its rotation and a spotlit answer
+"""The answer wall: the projector's page, its rotation, a spotlit answer, and word clouds
 
 Revision ID: 0005
 Revises: 0004
@@ -25,9 +25,19 @@ def upgrade() -> None:
             sa.Column("wall_rotate_seconds", sa.Integer(), server_default="0", nullable=False)
         )
         batch_op.add_column(sa.Column("spotlight_answer_id", sa.Integer(), nullable=True))
+    with op.batch_alter_table("questions", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("show_as", sa.String(length=10), server_default="answers", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("hidden_words", sa.JSON(), server_default="[]", nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("questions", schema=None) as batch_op:
+        batch_op.drop_column("hidden_words")
+        batch_op.drop_column("show_as")
     with op.batch_alter_table("workshops", schema=None) as batch_op:
         batch_op.drop_column("spotlight_answer_id")
         batch_op.drop_column("wall_rotate_seconds")
