@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-postgres bench bench-full lint format clean db-upgrade
+.PHONY: run test test-postgres bench bench-full bench-console lint format clean db-upgrade
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(VENV)/.installed
 
 bench-full: $(VENV)/.installed
 	$(BIN)/python bench/harness.py --n 500 1000 2000 --modes gevent --scale-out
+
+# The console in Chromium with 50 and 2,000 answers on one question (bench/console_browser.py).
+bench-console: $(VENV)/.installed
+	$(BIN)/python bench/console_browser.py --answers 50 2000 --runs 3
 
 db-upgrade: $(VENV)/.installed
 	$(BIN)/flask --app workshop db-upgrade

@@ -24,6 +24,7 @@ import {
   spokenDuration,
   timerStartWords,
 } from "./live.js";
+import { LIST_PAGE, listWindow, moreLabel, nextLimit, windowSummary } from "./list-window.js";
 import { createSynthesis } from "./synthesis.js";
 
 const body = document.body;
@@ -58,6 +59,15 @@ const ui = {
   wallBack: byId("btn-wall-back"),
   wallOn: byId("btn-wall-on"),
   wallRotate: byId("wall-rotate"),
+  showAnswers: byId("btn-show-answers"),
+  showCloud: byId("btn-show-cloud"),
+  cloudPanel: byId("cloud-panel"),
+  cloudSummary: byId("cloud-summary"),
+  cloudWords: byId("cloud-words"),
+  cloudEmpty: byId("cloud-empty"),
+  cloudHidden: byId("cloud-hidden"),
+  cloudHiddenWords: byId("cloud-hidden-words"),
+  cloudError: byId("cloud-error"),
   spotlightOff: byId("btn-spotlight-off"),
   timerDisplay: byId("timer-display"),
   nextStep: byId("next-step-text"),
@@ -76,6 +86,14 @@ const ui = {
   participantSummary: byId("participant-summary"),
   participantList: byId("participant-list"),
   participantsEmpty: byId("participants-empty"),
+  participantsTools: byId("participants-tools"),
+  participantsFilter: byId("participants-filter"),
+  participantsShown: byId("participants-shown"),
+  participantsMore: byId("participants-more"),
+  answersTools: byId("answers-tools"),
+  answersFilter: byId("answers-filter"),
+  answersShown: byId("answers-shown"),
+  answersMore: byId("answers-more"),
   participantsError: byId("participants-error"),
   participantsTitle: byId("participants-title"),
   lockJoining: byId("btn-lock-joining"),
@@ -107,7 +125,9 @@ const model = {
   counts: null,
   versions: [],
   // The projector's wall: pages turned, its pace, the spotlit answer's id.
-  wall: { page: 0, rotate_seconds: 0, spotlight: null },
+  wall: { page: 0, rotate_seconds: 0, spotlight: null, show_as: "answers", hidden_words: [] },
+  // The current question's word cloud, when it is shown as one.
+  cloud: null,
 };
 
 let initialised = false;
@@ -202,6 +222,11 @@ live.on("reactions", ({ field, reactions }) => synthesis.reactions(field, reacti
 
 live.on("wall", ({ wall }) => applyWall(wall));
 
+live.on("cloud", (cloud) => {
+  model.cloud = cloud;
+  scheduleRender();
+});
+
 // The share link was made anew or switched off (on the canvas page): nothing to redraw
 // here, but the message is numbered, so it is followed like every other.
 live.on("share", ({ share_token: token }) => {
@@ -247,6 +272,7 @@ function applyState(state) {
   if (state.answers) model.answers = new Map(state.answers.map((a) => [a.id, a]));
   model.counts = state.counts || null;
   if (state.wall) model.wall = state.wall;
+  if ("cloud" in state) model.cloud = state.cloud;
   if (state.canvas) model.versions = state.canvas.versions || [];
   const after = currentQuestion();
   const wasPhase = initialised && model.phase;
@@ -287,6 +313,8 @@ function accepting() {
 function render() {
   const w = model.workshop;
   if (!w) return;
+  // Timed in the browser's own performance timeline (bench/console_browser.py reads it).
+  performance.mark("console-render-start");
   const focused = document.activeElement;
   countdown.set(w.timer);
   renderWorkshop();
@@ -301,6 +329,9 @@ function render() {
   // A control that went away under the keyboard focus (Start once started, Next on
   // the last question) hands the focus on instead of dropping it on the page.
   if (FOCUS_NEXT.has(focused) && !busy.has(focused) && !usable(focused)) keepFocus(focused);
+  performance.measure("console-render", "console-render-start");
+  // Only the latest few are kept: a long workshop renders thousands of times.
+  if (performance.getEntriesByName("console-render").length > 200) performance.clearMeasures("console-render");
 }
 
 // Where the focus goes when a driving control goes away or is switched off.
@@ -416,6 +447,15 @@ function renderWorkshop() {
   ui.wallRotate.disabled = !q || busy.has(ui.wallRotate);
   if (document.activeElement !== ui.wallRotate) ui.wallRotate.value = String(model.wall.rotate_seconds);
   ui.spotlightOff.hidden = model.wall.spotlight === null;
+  const asCloud = model.wall.show_as === "cloud";
+  for (const [button, pressed] of [
+    [ui.showAnswers, !asCloud],
+    [ui.showCloud, asCloud],
+  ]) {
+    button.setAttribute("aria-pressed", String(pressed));
+    button.disabled = !q || busy.has(button);
+  }
+  renderCloudPanel();
 
   // Timer
   for (const preset of ui.timerPresets) preset.disabled = !q || busy.has(preset);
@@ -505,15 +545,23 @@ function buildGroups() {
     const countTag = el("span", { className: "tag" });
     const list = el("ol", { className: "answer-grid answer-grid-compact", attrs: { role: "list" } });
     const empty = el("p", { className: "muted empty-note", text: "No answers to this question." });
+    const more = el("button", { className: "btn btn-sm list-more", attrs: { type: "button" } });
     const details = el("details", { className: "question-answers card", data: { questionId: q.id } }, [
       el("summary", {}, [
         el("span", { className: "question-answers-number", text: `Q${q.number}` }),
         el("span", { className: "question-answers-prompt", text: q.prompt }),
         countTag,
       ]),
-      el("div", { className: "question-answers-body" }, [empty, list]),
+      el("div", { className: "question-answers-body" }, [empty, list, more]),
     ]);
-    groups.set(q.id, { details, list, countTag, empty });
+    const group = { details, list, countTag, empty, more, limit: LIST_PAGE, matching: 0 };
+    // A closed question holds no cards: they are made when it is opened.
+    details.addEventListener("toggle", () => renderAnswers());
+    more.addEventListener("click", () => {
+      group.limit = nextLimit(group.limit, group.matching);
+      renderAnswers();
+    });
+    groups.set(q.id, group);
     return details;
   });
   ui.otherList.replaceChildren(...items);
@@ -590,31 +638,55 @@ function cardFor(answer) {
   return card;
 }
 
+// How far down each long list the facilitator has asked to see ("Show more").
+const lists = {
+  answers: { limit: LIST_PAGE, questionId: null, matching: 0 },
+  people: { limit: LIST_PAGE, matching: 0 },
+};
+
+function answerWords(answer) {
+  return `${answer.text} ${answer.author}`;
+}
+
+/** Say what a windowed list holds, and offer the rest a page at a time. */
+function paintWindow(view, query, summary, more, noun) {
+  setText(summary, windowSummary(view, query, noun));
+  summary.hidden = summary.textContent === "";
+  const label = moreLabel(view);
+  more.hidden = label === "";
+  setText(more, label);
+}
+
+/**
+ * The answers, newest first: what just arrived is what the facilitator looks for.
+ * Only the cards on show are made or updated, so a question with 2,000 answers costs
+ * a render what fifty do; the filter searches them all.
+ */
 function renderAnswers() {
   const q = currentQuestion();
   const byQuestion = new Map();
-  // Newest first: what just arrived is what the facilitator looks for.
   const sorted = Array.from(model.answers.values()).sort((a, b) => b.id - a.id);
   for (const answer of sorted) {
     if (!byQuestion.has(answer.question_id)) byQuestion.set(answer.question_id, []);
-    byQuestion.get(answer.question_id).push(cardFor(answer));
+    byQuestion.get(answer.question_id).push(answer);
   }
   for (const id of Array.from(cards.keys())) {
     if (!model.answers.has(id)) cards.delete(id);
   }
-  for (const id of fresh) {
-    const card = cards.get(id);
-    if (card) {
-      card.classList.remove("is-new");
-      // Restart the arrival highlight on the next frame.
-      void card.offsetWidth;
-      card.classList.add("is-new");
-    }
-  }
 
-  const current = q ? byQuestion.get(q.id) || [] : [];
-  reconcile(ui.currentAnswers, current);
-  ui.answersEmpty.hidden = current.length > 0;
+  if (lists.answers.questionId !== (q ? q.id : null)) {
+    // Another question: its list starts at the top again, unfiltered.
+    lists.answers = { limit: LIST_PAGE, questionId: q ? q.id : null, matching: 0 };
+    ui.answersFilter.value = "";
+  }
+  const all = q ? byQuestion.get(q.id) || [] : [];
+  const query = ui.answersFilter.value;
+  const view = listWindow(all, { query, wordsOf: answerWords, limit: lists.answers.limit });
+  lists.answers.matching = view.matching;
+  reconcile(ui.currentAnswers, view.shown.map(cardFor));
+  ui.answersEmpty.hidden = all.length > 0;
+  ui.answersTools.hidden = all.length <= LIST_PAGE && query === "";
+  paintWindow(view, query, ui.answersShown, ui.answersMore, "answer");
 
   let others = 0;
   for (const [questionId, group] of groups) {
@@ -622,10 +694,24 @@ function renderAnswers() {
     const list = isCurrent ? [] : byQuestion.get(questionId) || [];
     group.details.hidden = isCurrent;
     if (!isCurrent) others += 1;
-    reconcile(group.list, list);
+    const open = group.details.open && !isCurrent;
+    const shown = open ? listWindow(list, { limit: group.limit }) : { shown: [], matching: list.length, total: list.length };
+    group.matching = shown.matching;
+    reconcile(group.list, shown.shown.map(cardFor));
     group.empty.hidden = list.length > 0;
-    const n = isCurrent ? 0 : list.length;
-    setText(group.countTag, plural(n, "answer"));
+    const label = open ? moreLabel(shown) : "";
+    group.more.hidden = label === "";
+    setText(group.more, label);
+    setText(group.countTag, plural(list.length, "answer"));
+  }
+  for (const id of fresh) {
+    const card = cards.get(id);
+    if (card && card.isConnected) {
+      card.classList.remove("is-new");
+      // Restart the arrival highlight on the next frame.
+      void card.offsetWidth;
+      card.classList.add("is-new");
+    }
   }
   ui.otherSection.hidden = others === 0 || model.workshop.phase === "lobby" || model.workshop.phase === "synthesis";
 }
@@ -643,8 +729,13 @@ function answeredNow() {
 function renderParticipants() {
   const answered = answeredNow();
   const q = currentQuestion();
-  const list = Array.from(model.participants.values()).sort((a, b) => a.id - b.id);
-  const nodes = list.map((p) => {
+  const everyone = Array.from(model.participants.values()).sort((a, b) => a.id - b.id);
+  const query = ui.participantsFilter.value;
+  const view = listWindow(everyone, { query, wordsOf: (p) => p.name, limit: lists.people.limit });
+  lists.people.matching = view.matching;
+  ui.participantsTools.hidden = everyone.length <= LIST_PAGE && query === "";
+  paintWindow(view, query, ui.participantsShown, ui.participantsMore, "participant");
+  const nodes = view.shown.map((p) => {
     let item = people.get(p.id);
     if (!item) {
       const dot = el("span", { className: "presence-dot", attrs: { "aria-hidden": "true" } });
@@ -672,7 +763,7 @@ function renderParticipants() {
     return item;
   });
   reconcile(ui.participantList, nodes);
-  ui.participantsEmpty.hidden = nodes.length > 0;
+  ui.participantsEmpty.hidden = everyone.length > 0;
 }
 
 function renderCounts() {
@@ -833,6 +924,60 @@ async function spotlight(answerId, button, errorNode) {
   }
 }
 
+async function showAs(showAs, button) {
+  if (model.wall.show_as === showAs) return;
+  const ack = await act(button, ui.revealError, "wall:show", { show_as: showAs });
+  if (ack && ack.ok) applyWall(ack.wall);
+}
+
+async function hideWord(key, hidden, button) {
+  const list = button.closest("ol, ul");
+  const index = Array.from(list.children).indexOf(button.closest("li"));
+  const ack = await act(button, ui.cloudError, "cloud:hide_word", { key, hidden });
+  if (!ack || !ack.ok) return;
+  applyWall(ack.wall);
+  // The word moved to the other list; the focus goes to the word that took its place.
+  const next = list.children[Math.min(index, list.children.length - 1)];
+  (next ? next.querySelector("button") : ui.showCloud).focus();
+}
+
+/** One word of the cloud's list: its count, and a button to take it out or put it back. */
+function cloudItem(word, hidden) {
+  const action = hidden ? "Put back" : "Take out";
+  const button = el("button", {
+    className: "btn btn-sm btn-ghost",
+    text: action,
+    attrs: { type: "button", "aria-label": `${action} “${word.label}”` },
+  });
+  button.addEventListener("click", () => hideWord(word.key, !hidden, button));
+  return el("li", { className: "cloud-item" }, [
+    el("span", { className: "cloud-label", text: word.label, attrs: { dir: "auto" } }),
+    el("span", { className: "cloud-count", text: plural(word.count, "answer") }),
+    button,
+  ]);
+}
+
+function renderCloudPanel() {
+  const q = currentQuestion();
+  const view = model.cloud && q && model.cloud.question_id === q.id ? model.cloud : null;
+  const shown = Boolean(q) && model.wall.show_as === "cloud";
+  ui.cloudPanel.hidden = !shown;
+  if (!shown) return;
+  const words = view ? view.words : [];
+  const hidden = view ? view.hidden || [] : [];
+  // Drawn afresh only when the words changed: a button under the focus stays put.
+  const signature = JSON.stringify([words, hidden]);
+  if (ui.cloudPanel.dataset.signature !== signature) {
+    ui.cloudPanel.dataset.signature = signature;
+    // Every word, most used first: the same counts the projector's screen readers hear.
+    ui.cloudWords.replaceChildren(...words.map((w) => cloudItem(w, false)));
+    ui.cloudHiddenWords.replaceChildren(...hidden.map((w) => cloudItem(w, true)));
+  }
+  ui.cloudEmpty.hidden = words.length > 0;
+  ui.cloudHidden.hidden = hidden.length === 0;
+  setText(ui.cloudSummary, view ? `${plural(words.length, "word")} from ${plural(view.answers, "answer")}` : "");
+}
+
 function applyWall(wall) {
   if (!wall) return;
   model.wall = wall;
@@ -862,6 +1007,24 @@ ui.reveal.addEventListener("click", toggleReveal);
 ui.wallBack.addEventListener("click", () => turnWall(-1));
 ui.wallOn.addEventListener("click", () => turnWall(1));
 ui.wallRotate.addEventListener("change", rotateWall);
+ui.showAnswers.addEventListener("click", () => showAs("answers", ui.showAnswers));
+ui.showCloud.addEventListener("click", () => showAs("cloud", ui.showCloud));
+ui.answersFilter.addEventListener("input", () => {
+  lists.answers.limit = LIST_PAGE;
+  renderAnswers();
+});
+ui.answersMore.addEventListener("click", () => {
+  lists.answers.limit = nextLimit(lists.answers.limit, lists.answers.matching);
+  renderAnswers();
+});
+ui.participantsFilter.addEventListener("input", () => {
+  lists.people.limit = LIST_PAGE;
+  renderParticipants();
+});
+ui.participantsMore.addEventListener("click", () => {
+  lists.people.limit = nextLimit(lists.people.limit, lists.people.matching);
+  renderParticipants();
+});
 ui.spotlightOff.addEventListener("click", () => spotlight(null, ui.spotlightOff, ui.revealError));
 
 for (const preset of ui.timerPresets) {

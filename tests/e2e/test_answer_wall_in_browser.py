@@ -62,7 +62,7 @@ class Room:
     workshop_id: int
     console: LiveClient
     token: str
-    answers: dict[int, set[int]]  # question position -> its answers' ids
+    answers: dict[int, dict[int, str]]  # question position -> its answers' ids and texts
 
 
 def _database(folder: Path) -> str:
@@ -72,10 +72,12 @@ def _database(folder: Path) -> str:
     return f"sqlite:///{folder / 'wall.db'}"
 
 
-def _write_answers(database: str, workshop_id: int, question_ids: list[int]) -> dict[int, set[int]]:
+def _write_answers(
+    database: str, workshop_id: int, question_ids: list[int]
+) -> dict[int, dict[int, str]]:
     engine = sqlalchemy.create_engine(database)
     draw = random.Random(13)
-    answers: dict[int, set[int]] = {}
+    answers: dict[int, dict[int, str]] = {}
     insert = sqlalchemy.text(
         "INSERT INTO answers (workshop_id, question_id, participant_id, text, hidden, "
         "created_at, updated_at) VALUES (:w, :q, :p, :t, :h, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
@@ -94,12 +96,11 @@ def _write_answers(database: str, workshop_id: int, question_ids: list[int]) -> 
                 for _ in range(count)
             ]
             connection.execute(insert, [{**row, "h": False} for row in rows])
-            answers[position] = set(
-                connection.execute(
-                    sqlalchemy.text("SELECT id FROM answers WHERE question_id = :q"),
-                    {"q": question_ids[position]},
-                ).scalars()
+            found = connection.execute(
+                sqlalchemy.text("SELECT id, text FROM answers WHERE question_id = :q"),
+                {"q": question_ids[position]},
             )
+            answers[position] = {row.id: row.text for row in found}
     engine.dispose()
     return answers
 
@@ -246,11 +247,11 @@ def test_a_spotlit_answer_fills_the_projector_whole_and_escape_ends_it(  # type:
     projector = console_page.context.browser.new_page(viewport={"width": 1280, "height": 720})
     projector.goto(f"{room.url}/screen/{room.token}")
     show(room, projector, 3)
-    longest = max(
-        room.console.send("console:join", {"workshop_id": room.workshop_id})["state"]["answers"],
-        key=lambda a: len(a["text"]) if a["id"] in room.answers[3] else 0,
-    )
-    card = console_page.locator(f'#current-answers [data-answer-id="{longest["id"]}"]')
+    # The longest of the fifty newest, which the console shows first.
+    newest = sorted(room.answers[3], reverse=True)[:50]
+    longest_id = max(newest, key=lambda id: len(room.answers[3][id]))
+    longest = {"id": longest_id, "text": room.answers[3][longest_id]}
+    card = console_page.locator(f'#current-answers [data-answer-id="{longest_id}"]')
     # Cut with an ellipsis and a "More" on the console, whole once opened.
     text = card.locator(".answer-text")
     assert text.evaluate("(t) => t.scrollHeight > t.clientHeight + 1")
@@ -276,3 +277,30 @@ def test_a_spotlit_answer_fills_the_projector_whole_and_escape_ends_it(  # type:
     expect(spotlight).to_be_hidden()
     expect(projector.locator("#answer-wall")).to_be_visible()
     projector.close()
+
+
+def test_the_console_shows_2000_answers_fifty_at_a_time_and_finds_any(  # type: ignore[no-untyped-def]
+    room: Room, console_page
+) -> None:
+    from playwright.sync_api import expect
+
+    assert room.console.send("workshop:goto", {"position": 4})["ok"]
+    cards = console_page.locator("#current-answers .answer-card")
+    shown = console_page.locator("#answers-shown")
+    expect(shown).to_have_text("Showing 50 of 2000 answers")
+    expect(cards).to_have_count(50)
+
+    console_page.locator("#answers-more").click()
+    expect(cards).to_have_count(100)
+
+    # Typing in the filter is never a shortcut: "n" does not move the room on.
+    console_page.locator("#answers-filter").press_sequentially("hospitals councils")
+    matching = [
+        t for t in room.answers[4].values() if "hospitals" in t.lower() and "councils" in t.lower()
+    ]
+    assert 50 < len(matching) < 2000
+    expect(shown).to_have_text(f"{len(matching)} of 2000 answers match (showing 50)")
+    expect(cards).to_have_count(50)
+    expect(console_page.locator("#current-number")).to_have_text("Question 5 of 8")
+    for text in cards.locator(".answer-text").all_inner_texts():
+        assert "hospitals" in text.lower() and "councils" in text.lower(), text
