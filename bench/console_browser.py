@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -31,28 +30,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-import requests
 import sqlalchemy
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.e2e.conftest import ARGS, CHROMIUM  # noqa: E402  (the browser the tests use)
 from tests.server.live_server import (  # noqa: E402  (the same helpers the tests use)
-    LiveClient,
     fresh_workshop,
     live_console,
-    post_form,
+    phone_client,
     running_server,
 )
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NEW_ANSWERS = 12
 LAPTOP = {"width": 1440, "height": 900}
 
@@ -92,17 +82,6 @@ def write_room(database: str, workshop_id: int, question_id: int, size: int) -> 
     engine.dispose()
 
 
-def phone(url: str, code: str, workshop_id: int, name: str) -> LiveClient:
-    session = requests.Session()
-    assert (
-        post_form(session, f"{url}/j/{code}", {"name": name, "submit": "Join"}).status_code == 302
-    )
-    client = LiveClient(url, session)
-    client.connect()
-    assert client.send("phone:join", {"workshop_id": workshop_id})["ok"]
-    return client
-
-
 RENDERS = "() => performance.getEntriesByName('console-render').map((e) => e.duration)"
 
 
@@ -116,7 +95,7 @@ def one_run(browser: Any, size: int) -> dict[str, Any]:
             state = console.send("console:join", {"workshop_id": workshop_id})["state"]
             question_id = state["questions"][0]["id"]
             write_room(database, workshop_id, question_id, size)
-            phones = [phone(url, code, workshop_id, f"Late {n}") for n in range(NEW_ANSWERS)]
+            phones = [phone_client(url, code, workshop_id, f"Late {n}") for n in range(NEW_ANSWERS)]
 
             context = browser.new_context(viewport=LAPTOP)
             context.add_cookies(

@@ -23,7 +23,7 @@ from tests.server.live_server import (
     LiveClient,
     fresh_workshop,
     live_console,
-    post_form,
+    phone_client,
     signed_up_facilitator,
 )
 
@@ -48,18 +48,6 @@ def logged_in(browser, url: str, session: requests.Session, **options: Any):  # 
 def screen_link(url: str, session: requests.Session, workshop_id: int) -> str:
     html = session.get(f"{url}/workshops/{workshop_id}/console", timeout=5).text
     return re.search(r'id="open-screen" href="([^"]+)"', html)[1]
-
-
-def phone_client(url: str, code: str, workshop_id: int, name: str) -> LiveClient:
-    """A phone joined through the real form, driven over its socket (no browser)."""
-    session = requests.Session()
-    response = post_form(session, f"{url}/j/{code}", {"name": name, "submit": "Join"})
-    assert response.status_code == 302, response.text
-    phone = LiveClient(url, session)
-    phone.connect()
-    assert phone.send("phone:join", {"workshop_id": workshop_id})["ok"]
-    phone.workshop_id = workshop_id  # type: ignore[attr-defined]
-    return phone
 
 
 def answer_from(phone: LiveClient, text: str) -> None:

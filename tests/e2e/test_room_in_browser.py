@@ -18,13 +18,8 @@ from tests.e2e.pages import (
     join,
     new_phone,
 )
-from tests.e2e.test_accessibility_in_browser import (
-    answer_from,
-    logged_in,
-    phone_client,
-    screen_link,
-)
-from tests.server.live_server import LiveClient, fresh_workshop, live_console
+from tests.e2e.test_accessibility_in_browser import answer_from, logged_in, screen_link
+from tests.server.live_server import LiveClient, fresh_workshop, live_console, phone_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

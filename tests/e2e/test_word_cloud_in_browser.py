@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import requests
 
 from tests.e2e.pages import PROJECTOR
-from tests.server.live_server import LiveClient, fresh_workshop, live_console, post_form
+from tests.server.live_server import LiveClient, fresh_workshop, live_console, phone_client
 
 VALUES = ["Trust", "trust", "Honesty", "A partner we can trust", "Respect"]
 
@@ -44,16 +43,6 @@ class Room:
     projector: object
 
 
-def phone(url: str, code: str, workshop_id: int, name: str) -> LiveClient:
-    session = requests.Session()
-    joined = post_form(session, f"{url}/j/{code}", {"name": name, "submit": "Join"})
-    assert joined.status_code == 302, joined.text
-    client = LiveClient(url, session)
-    client.connect()
-    assert client.send("phone:join", {"workshop_id": workshop_id})["ok"]
-    return client
-
-
 @pytest.fixture
 def room(browser, live_url: str) -> Iterator[Room]:  # type: ignore[no-untyped-def]
     """The room on its first values question, five phones answered, the cloud revealed."""
@@ -61,7 +50,7 @@ def room(browser, live_url: str) -> Iterator[Room]:  # type: ignore[no-untyped-d
     console = live_console(live_url, facilitator, workshop_id)
     questions = console.send("console:join", {"workshop_id": workshop_id})["state"]["questions"]
     values = next(q for q in questions if q["section"] == "values")
-    phones = [phone(live_url, code, workshop_id, f"P{n}") for n in range(len(VALUES))]
+    phones = [phone_client(live_url, code, workshop_id, f"P{n}") for n in range(len(VALUES))]
     assert console.send("workshop:start")["ok"]
     assert console.send("workshop:goto", {"position": values["position"]})["ok"]
     for client, text in zip(phones, VALUES, strict=True):

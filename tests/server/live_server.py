@@ -223,3 +223,15 @@ def live_console(url: str, facilitator: requests.Session, workshop_id: int) -> L
     console.connect()
     assert console.send("console:join", {"workshop_id": workshop_id})["ok"]
     return console
+
+
+def phone_client(url: str, code: str, workshop_id: int, name: str) -> LiveClient:
+    """A phone joined through the real form, driven over its socket (no browser)."""
+    session = requests.Session()
+    response = post_form(session, f"{url}/j/{code}", {"name": name, "submit": "Join"})
+    assert response.status_code == 302, response.text
+    phone = LiveClient(url, session)
+    phone.connect()
+    assert phone.send("phone:join", {"workshop_id": workshop_id})["ok"]
+    phone.workshop_id = workshop_id  # type: ignore[attr-defined]
+    return phone
