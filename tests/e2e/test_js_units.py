@@ -94,8 +94,7 @@ def test_js_units(browser: Browser, static_url: str, unit_file: Path) -> None:
     problems = [f"{result['name']}: {result['error']}" for result in failed] + errors
     if not results and not errors:
         problems.append("no unit tests ran: does the file call test()?")
-    if problems:
-        summary = f"{unit_file.name}: {len(failed)} of {len(results)} unit tests failed"
-        if errors:
-            summary += ", and the page reported errors"
-        pytest.fail("\n  - ".join([summary, *problems]), pytrace=False)
+    summary = f"{unit_file.name}: {len(failed)} of {len(results)} unit tests failed"
+    if errors:
+        summary += ", and the page reported errors"
+    assert not problems, "\n  - ".join([summary, *problems])
