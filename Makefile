@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-postgres bench bench-full bench-console lint format clean db-upgrade
+.PHONY: run test test-postgres bench bench-full bench-console bench-grouping lint format clean db-upgrade
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench-full: $(VENV)/.installed
 # The console in Chromium with 50 and 2,000 answers on one question (bench/console_browser.py).
 bench-console: $(VENV)/.installed
 	$(BIN)/python bench/console_browser.py --answers 50 2000 --runs 3
+
+# The grouping engines on bench/data/answers.jsonl, and 2,000 answers on one core (docs/grouping.md).
+bench-grouping: $(VENV)/.installed
+	$(BIN)/python bench/grouping.py --runs 3
 
 db-upgrade: $(VENV)/.installed
 	$(BIN)/flask --app workshop db-upgrade

@@ -122,7 +122,57 @@ def import_workshop_command(path: str, team_id: int) -> None:
     click.echo(f"Imported {workshop.title!r} as workshop {workshop.id}, code {workshop.join_code}.")
 
 
+@click.command("group")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--engine",
+    "engine_name",
+    default=None,
+    help="multilingual or lexical (default: the best installed).",
+)
+@click.option(
+    "--granularity",
+    type=click.FloatRange(-1.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Below 0 for finer groups (more of them), above 0 for coarser.",
+)
+def group_command(path: str, engine_name: str | None, granularity: float) -> None:
+    """Group a file's answers (one a line, or JSON lines with "text") into themes, as JSON.
+
+    Each group is {"label": ..., "members": [...]}, members being line indexes from 0.
+    Every line is in exactly one group: blank lines, if any, in a last one of their own.
+    """
+    import json
+
+    from .grouping import UnknownEngine, default_engine, get_engine
+    from .grouping.answers import BadAnswers, parse_answers
+
+    try:
+        engine = get_engine(engine_name) if engine_name else default_engine()
+    except UnknownEngine as unknown:
+        raise click.ClickException(str(unknown)) from None
+    try:
+        with open(path, encoding="utf-8") as source:
+            content = source.read()
+        answers = parse_answers(content)
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path} is not UTF-8 text.") from None
+    except BadAnswers as bad:
+        raise click.ClickException(f"{path}: {bad}") from None
+    line_of = [line for line, _ in answers]
+    groups = engine.group([text for _, text in answers], granularity=granularity)
+    found = [{"label": g.label, "members": [line_of[i] for i in g.members]} for g in groups]
+    answered = set(line_of)
+    blank = [index for index in range(len(content.splitlines())) if index not in answered]
+    if blank:
+        found.append({"label": "(blank lines)", "members": blank})
+    # A JSON list, one group a line, so that a long one still reads in a terminal.
+    shown = ",\n".join(json.dumps(group, ensure_ascii=False) for group in found)
+    click.echo(f"[\n{shown}\n]" if found else "[]")
+
+
 def init_app(app: Flask) -> None:
     commands = (create_user, create_team, db_upgrade, db_revision)
-    for command in (*commands, export_workshop_command, import_workshop_command):
+    for command in (*commands, export_workshop_command, import_workshop_command, group_command):
         app.cli.add_command(command)
