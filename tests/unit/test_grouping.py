@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from flask import Flask
 
@@ -65,6 +66,34 @@ def test_paraphrases_and_a_translation_share_a_group_apart_from_another_theme() 
     assert _group_of(groups, 1) == hospitals
     assert _group_of(groups, 2) == hospitals
     assert _group_of(groups, 4) != hospitals
+
+
+VALUES = [
+    "transparency", "honesty", "honnest", "transparancy", "no hidden agendas",
+    "quality", "high standards", "craftsmanship", "attention to detail",
+    "customer first", "caring for our customers", "costumer focus", "listening to users",
+    "curiosity", "always learning", "innovation", "creativity",
+    "reliability", "we keep our promises", "delivering on time", "is there coffee left?",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("granularity", [-0.5, 0.0])
+def test_a_typo_lands_with_its_correct_spelling(granularity: float) -> None:
+    groups = get_engine("multilingual").group(VALUES, granularity=granularity)
+    for typo, spelling in [("honnest", "honesty"), ("transparancy", "transparency")]:
+        assert _group_of(groups, VALUES.index(typo)) == _group_of(groups, VALUES.index(spelling))
+
+
+def test_each_answer_is_embedded_as_written_and_in_a_sentence_frame() -> None:
+    from workshop.grouping.multilingual import FRAME, embed, embed_in_context
+
+    vectors = embed_in_context(["trust", "trust"])
+    assert vectors.shape == (2, 512)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(vectors[0], vectors[1], atol=1e-6)
+    bare, framed = embed(["trust", FRAME + "trust"])
+    mean = (bare + framed) / np.linalg.norm(bare + framed)
+    assert np.allclose(vectors[0], mean, atol=1e-5)
 
 
 def test_a_finer_granularity_gives_at_least_as_many_groups_as_a_coarser_one(
@@ -158,3 +187,17 @@ def test_the_group_command_refuses_a_missing_file(app: Flask, tmp_path: Path) ->
     code, output = _run(app, str(tmp_path / "nowhere.txt"))
     assert code == 2
     assert "does not exist" in output
+
+
+def test_answers_embedded_once_are_not_embedded_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workshop.grouping import multilingual
+
+    first = multilingual.embed_in_context(["cache me", "and me too"])
+    calls: list[list[str]] = []
+    real = multilingual.embed
+    monkeypatch.setattr(multilingual, "embed", lambda texts: calls.append(texts) or real(texts))
+
+    again = multilingual.embed_in_context(["and me too", "a new one", "cache me"])
+
+    assert calls == [["a new one", multilingual.FRAME + "a new one"]]
+    assert (again[0] == first[1]).all() and (again[2] == first[0]).all()
