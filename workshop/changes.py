@@ -129,6 +129,13 @@ class WallChanged(Change):
 
 
 @dataclass(frozen=True, eq=False)
+class ThemesChanged(Change):
+    """A scope's themes were suggested, accepted, renamed, merged, split, moved or pinned."""
+
+    scope: str
+
+
+@dataclass(frozen=True, eq=False)
 class ReactionChanged(Change):
     """A phone agreed with, had a concern about, or withdrew from a field."""
 

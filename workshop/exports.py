@@ -12,6 +12,7 @@ from . import words
 from .canvas import PURPOSES, SCHEMA, VALUE_FACETS, Document
 from .extensions import db
 from .models import Answer, CanvasVersion, Question, Workshop
+from .services import canvas, themes
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~])")
 # A cell starting with one of these runs as a formula in a spreadsheet.
@@ -63,7 +64,23 @@ def markdown(doc: Document, version: CanvasVersion | None) -> str:
             lines += ["Drawn from:", ""]
             lines += [f"> {_md(s['text'])}" for s in field["sources"]]
             lines.append("")
+        for theme in field.get("themes", []):
+            lines += [f"Drawn from the theme **{_md(theme['label'])}** ({_answers(theme)}):", ""]
+            lines += [f"> {_md(s['text'])}" for s in theme["sources"]]
+            lines.append("")
+    if doc.get("themes"):
+        lines += ["## Themes", ""]
+        for theme in doc["themes"]:
+            about = f"*{_answers(theme)} · {_md(theme['gathers'])}*"
+            lines += [f"### {_md(theme['label'])}", "", about, ""]
+            lines += [f"- {_md(s['text'])}" for s in theme["sources"]] or ["*No answers shown.*"]
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _answers(theme: dict[str, Any]) -> str:
+    count = len(theme["sources"])
+    return f"{count} answer" if count == 1 else f"{count} answers"
 
 
 def _cell(value: Any) -> str:
@@ -110,6 +127,39 @@ def answers_csv(workshop: Workshop) -> str:
                 )
             ]
         )
+    return out.getvalue()
+
+
+def themes_csv(workshop: Workshop) -> str:
+    """Return every theme, suggested or accepted, with each of its answers on a row.
+
+    What each theme gathers (a question, or every question feeding a field), where it
+    is pinned, and each answer with its question. Hidden answers are marked, as in the
+    answers file, so the file keeps the facilitator's whole grouping.
+    """
+    pinned: dict[int, list[str]] = {}
+    for field, found in canvas.theme_pins(workshop.id).items():
+        for theme in found:
+            pinned.setdefault(theme.id, []).append(field)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        ["theme", "status", "gathers", "pinned_to", "question_number", "answer", "hidden"]
+    )
+    for theme in themes.workshop_themes(workshop.id):
+        gathers = canvas.scope_label(workshop, theme.scope)
+        for member in theme.members:
+            answer = member.answer
+            row = (
+                theme.label,
+                theme.status,
+                gathers,
+                " ".join(pinned.get(theme.id, [])),
+                answer.question.position + 1,
+                answer.text,
+                "yes" if answer.hidden else "no",
+            )
+            writer.writerow([_cell(v) for v in row])
     return out.getvalue()
 
 

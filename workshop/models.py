@@ -306,3 +306,60 @@ class CanvasVersion(db.Model):
     number: Mapped[int]
     sealed_at: Mapped[datetime] = mapped_column(default=utcnow)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Theme(db.Model):
+    """A group of similar answers: suggested by the grouping engine, or accepted.
+
+    A theme gathers the answers of one scope: a question ("question:12") or every
+    question that feeds a canvas field ("field:motivation"). An answer is in at most one
+    theme per scope (ThemeMember).
+    """
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(120))
+    # "suggested" until the facilitator accepts it; suggesting again replaces only those.
+    status: Mapped[str] = mapped_column(String(10), default="suggested")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[ThemeMember]] = relationship(
+        back_populates="theme", order_by="ThemeMember.id", cascade="all, delete-orphan"
+    )
+
+
+class ThemeMember(db.Model):
+    __tablename__ = "theme_members"
+    __table_args__ = (
+        # One theme per answer within a scope: moving an answer never leaves a copy behind.
+        UniqueConstraint("workshop_id", "scope", "answer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(60))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+
+    theme: Mapped[Theme] = relationship(back_populates="members")
+    answer: Mapped[Answer] = relationship()
+
+
+class ThemePin(db.Model):
+    """A theme pinned to a canvas field as one source: every answer in it is traced."""
+
+    __tablename__ = "theme_pins"
+    __table_args__ = (UniqueConstraint("workshop_id", "field", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(40))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    theme: Mapped[Theme] = relationship()

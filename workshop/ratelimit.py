@@ -162,6 +162,12 @@ class Limits:
     # Pages of the projector's wall turned by one facilitator: a presenter's clicker
     # flicking through a wall of 2,000 answers, one small write a turn.
     turns: SlidingWindow = field(default_factory=lambda: SlidingWindow(240, 10))
+    # Groupings asked for by one facilitator (suggest, split): each costs up to a
+    # second of a core, off the loop...
+    groupings: SlidingWindow = field(default_factory=lambda: SlidingWindow(20, 60))
+    # ...and fits, which a console asks for by itself as late answers arrive (at most
+    # one every few seconds): counted apart, so they never use up the facilitator's.
+    fits: SlidingWindow = field(default_factory=lambda: SlidingWindow(20, 60))
     # New participants made by one browser session, over the socket or with the form.
     # A removed participant's slot is given back (tagged by participant id).
     joins: Slots = field(default_factory=lambda: Slots(10, 60))

@@ -31,12 +31,26 @@ from .models import (
     Participant,
     Pin,
     Question,
+    Theme,
+    ThemeMember,
+    ThemePin,
     Workshop,
 )
 from .phases import Phase
 
 # The rows whose changes the console, the projector or the phones are shown.
-_SEEN = (Answer, Participant, Pin, Workshop, Question, CanvasField, CanvasVersion)
+_SEEN = (
+    Answer,
+    Participant,
+    Pin,
+    Workshop,
+    Question,
+    CanvasField,
+    CanvasVersion,
+    Theme,
+    ThemeMember,
+    ThemePin,
+)
 _SEQ_COLUMNS = {"seq", "phone_seq"}
 
 

@@ -1,13 +1,14 @@
 """A whole workshop as one JSON file, to move it to another server.
 
 The file holds the workshop, its questions, participants, answers, reactions,
-live canvas, pins and sealed versions. Ids are the file's own; importing gives
-everything new ids, a new join code and a new projector link, and no share
-link.
+live canvas, pins, themes (and their pins) and sealed versions. Ids are the
+file's own; importing gives everything new ids, a new join code and a new
+projector link, and no share link.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,9 @@ from .models import (
     Pin,
     Question,
     Reaction,
+    Theme,
+    ThemeMember,
+    ThemePin,
     Workshop,
     utcnow,
 )
@@ -42,6 +46,7 @@ from .text import (
     optional_text,
     required_text,
 )
+from .themes import STATUSES, THEMES_MAX, label_text
 from .urls import ID_MAX
 
 FORMAT = "workshop-export/1"
@@ -62,6 +67,7 @@ def export_workshop(workshop: Workshop) -> dict[str, Any]:
     pins = db.session.execute(
         db.select(Pin).filter_by(workshop_id=workshop.id).order_by(Pin.id)
     ).scalars()
+    themes, theme_pins = _export_themes(workshop)
     return {
         "format": FORMAT,
         "workshop": {
@@ -120,11 +126,42 @@ def export_workshop(workshop: Workshop) -> dict[str, Any]:
             for f in workshop.canvas_fields
         ],
         "pins": [{"field": p.field, "answer": p.answer_id} for p in pins],
+        "themes": themes,
+        "theme_pins": theme_pins,
         "versions": [
             {"number": v.number, "sealed_at": _time(v.sealed_at), "document": v.document}
             for v in workshop.versions
         ],
     }
+
+
+def _export_themes(workshop: Workshop) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the live themes and their pins; a question scope names the question's position."""
+    positions = {q.id: q.position for q in workshop.questions}
+    themes = db.session.execute(
+        db.select(Theme).filter_by(workshop_id=workshop.id).order_by(Theme.id)
+    ).scalars()
+    listed, kept = [], set()
+    for theme in themes:
+        kind, _, value = theme.scope.partition(":")
+        if kind == "question":
+            if not value.isdigit() or int(value) not in positions:
+                continue  # a theme of a question that is gone gathers nothing
+            value = str(positions[int(value)])
+        kept.add(theme.id)
+        listed.append(
+            {
+                "id": theme.id,
+                "scope": f"{kind}:{value}",
+                "label": theme.label,
+                "status": theme.status,
+                "members": [m.answer_id for m in theme.members],
+            }
+        )
+    pins = db.session.execute(
+        db.select(ThemePin).filter_by(workshop_id=workshop.id).order_by(ThemePin.id)
+    ).scalars()
+    return listed, [{"field": p.field, "theme": p.theme_id} for p in pins if p.theme_id in kept]
 
 
 # Bounds on what one file may hold: far above a real day's workshop, low enough
@@ -136,8 +173,14 @@ MOST = {
     "reactions": 50_000,
     "canvas": 50,
     "pins": 10_000,
+    "themes": 10_000,
+    "theme_pins": 10_000,
     "versions": 500,
 }
+# Keys a file may leave out: files written before themes existed have none.
+_OPTIONAL_LISTS = frozenset({"themes", "theme_pins"})
+_QUESTION_SCOPE = re.compile(r"question:(0|[1-9][0-9]{0,9})")
+_FIELD_SCOPE = re.compile(r"field:([a-z_]{1,40})")
 _SECTIONS = frozenset(section.value for section in Section)
 _PHASES = frozenset(phase.value for phase in Phase)
 
@@ -258,7 +301,7 @@ def _document(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
 
     The canvas pages and exports read it as services/canvas.py writes it.
     """
-    doc = _object(value, where, {"schema", "fields"}, {"workshop"})
+    doc = _object(value, where, {"schema", "fields"}, {"workshop", "themes"})
     if doc["schema"] != CANVAS_SCHEMA:
         raise _Refused(f"{where}.schema", f"must be {CANVAS_SCHEMA}")
     kept: dict[str, Any] = {"schema": CANVAS_SCHEMA}
@@ -276,7 +319,10 @@ def _document(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
     for index, item in enumerate(doc["fields"]):
         at = f"{where}.fields[{index}]"
         field = _object(
-            item, at, {"key", "label", "statement"}, {"summary", "sources", "purpose", "values"}
+            item,
+            at,
+            {"key", "label", "statement"},
+            {"summary", "sources", "purpose", "values", "themes"},
         )
         key = _choice(field["key"], f"{at}.key", fields)
         rebuilt: dict[str, Any] = {
@@ -291,22 +337,67 @@ def _document(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
         if key == "values":
             listed = _values(field.get("values"), f"{at}.values") or {}
             rebuilt["values"] = {facet: listed.get(facet, []) for facet in VALUE_FACETS}
-        sources = field.get("sources", [])
-        if not isinstance(sources, list) or len(sources) > MOST["pins"]:
-            raise _Refused(f"{at}.sources", f"must be a list of at most {MOST['pins']}")
-        for number, source in enumerate(sources):
-            place = f"{at}.sources[{number}]"
-            source = _object(source, place, {"answer_id", "question", "text"}, {"hidden"})
-            cited = {
-                "answer_id": _int(source["answer_id"], f"{place}.answer_id", 1, 2**53),
-                "question": _text(source["question"], f"{place}.question", 300),
-                "text": _text(source["text"], f"{place}.text", ANSWER_MAX, multiline=True),
-            }
-            if "hidden" in source:
-                cited["hidden"] = _bool(source["hidden"], f"{place}.hidden")
-            rebuilt["sources"].append(cited)
+        rebuilt["sources"] = _sources(field.get("sources", []), f"{at}.sources", MOST["pins"])
+        # Only when some are, as services/canvas.py writes it.
+        pinned = _document_themes(field.get("themes", []), f"{at}.themes", gathers=False)
+        if pinned:
+            rebuilt["themes"] = pinned
         kept["fields"].append(rebuilt)
     _unique([f["key"] for f in kept["fields"]], f"{where}.fields", "the field")
+    accepted = _document_themes(doc.get("themes", []), f"{where}.themes", gathers=True)
+    if accepted:
+        kept["themes"] = accepted
+    return kept
+
+
+def _sources(value: Any, where: str, most: int) -> list[dict[str, Any]]:
+    """A sealed list of cited answers, each rebuilt as services/canvas.py writes it."""
+    if not isinstance(value, list) or len(value) > most:
+        raise _Refused(where, f"must be a list of at most {most}")
+    kept = []
+    for number, source in enumerate(value):
+        place = f"{where}[{number}]"
+        source = _object(source, place, {"answer_id", "question", "text"}, {"hidden"})
+        cited = {
+            "answer_id": _int(source["answer_id"], f"{place}.answer_id", 1, 2**53),
+            "question": _text(source["question"], f"{place}.question", 300),
+            "text": _text(source["text"], f"{place}.text", ANSWER_MAX, multiline=True),
+        }
+        if "hidden" in source:
+            cited["hidden"] = _bool(source["hidden"], f"{place}.hidden")
+        kept.append(cited)
+    return kept
+
+
+def _label(value: Any, where: str) -> str:
+    """A theme's name, cleaned as the live product cleans one, or refused."""
+    if not isinstance(value, str):
+        raise _Refused(where, "must be text")
+    try:
+        return label_text(value)
+    except ValidationError as refused:
+        raise _Refused(where, refused.message.rstrip(".")) from None
+
+
+def _document_themes(value: Any, where: str, *, gathers: bool) -> list[dict[str, Any]]:
+    """Sealed themes (a field's pinned ones, or the document's accepted ones), rebuilt."""
+    if not isinstance(value, list) or len(value) > MOST["themes"]:
+        raise _Refused(where, f"must be a list of at most {MOST['themes']} themes")
+    kept = []
+    for index, item in enumerate(value):
+        at = f"{where}[{index}]"
+        theme = _object(
+            item, at, {"theme_id", "label"}, {"gathers", "sources"} if gathers else {"sources"}
+        )
+        rebuilt: dict[str, Any] = {
+            "theme_id": _int(theme["theme_id"], f"{at}.theme_id", 1, 2**53),
+            "label": _label(theme["label"], f"{at}.label"),
+        }
+        if "gathers" in theme:
+            rebuilt["gathers"] = _text(theme["gathers"], f"{at}.gathers", 400)
+        rebuilt["sources"] = _sources(theme.get("sources", []), f"{at}.sources", MOST["answers"])
+        kept.append(rebuilt)
+    _unique([t["theme_id"] for t in kept], where, "the theme")
     return kept
 
 
@@ -351,7 +442,7 @@ def checked(data: Any) -> dict[str, Any]:
 def _checked(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise _Refused("format", f"this is not a workshop export (expected {FORMAT})")
-    data = _object(data, "file", {"format", "workshop", *MOST})
+    data = _object(data, "file", {"format", "workshop", *MOST} - _OPTIONAL_LISTS, _OPTIONAL_LISTS)
     info = _object(
         data["workshop"],
         "workshop",
@@ -518,6 +609,8 @@ def _checked(data: Any) -> dict[str, Any]:
         pins.append({"field": _choice(p["field"], f"{at}.field", fields), "answer": answer})
     _unique([(p["field"], p["answer"]) for p in pins], "pins", "the pin")
 
+    themes, theme_pins = _checked_themes(data, questions, answers, fields)
+
     versions = []
     for index, item in enumerate(_list(data["versions"], "versions")):
         at = f"versions[{index}]"
@@ -539,8 +632,87 @@ def _checked(data: Any) -> dict[str, Any]:
         "reactions": reactions,
         "canvas": canvas,
         "pins": pins,
+        "themes": themes,
+        "theme_pins": theme_pins,
         "versions": versions,
     }
+
+
+def _scope(value: Any, where: str, questions: list[dict[str, Any]], fields: set[str]) -> Any:
+    """Return ("question", position) or ("field", key), of this file and its method."""
+    if isinstance(value, str) and (found := _QUESTION_SCOPE.fullmatch(value)):
+        position = int(found[1])
+        if position >= len(questions):
+            raise _Refused(where, f"no question has position {position}")
+        return ("question", position)
+    if isinstance(value, str) and (found := _FIELD_SCOPE.fullmatch(value)):
+        if found[1] not in fields:
+            raise _Refused(where, f"this canvas has no field '{found[1]}'")
+        return ("field", found[1])
+    raise _Refused(where, "must be 'question:<position>' or 'field:<key>'")
+
+
+def _checked_themes(
+    data: dict[str, Any],
+    questions: list[dict[str, Any]],
+    answers: list[dict[str, Any]],
+    fields: set[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The live themes and their pins; a file written before themes has none."""
+    asked = {a["id"]: a["question"] for a in answers}
+    feeds = [q["field"] for q in questions]
+    themes: list[dict[str, Any]] = []
+    per_scope: dict[Any, int] = {}
+    placed: set[tuple[Any, int]] = set()
+    for index, item in enumerate(_list(data.get("themes", []), "themes")):
+        at = f"themes[{index}]"
+        t = _object(item, at, {"id", "scope", "label", "status", "members"})
+        scope = _scope(t["scope"], f"{at}.scope", questions, fields)
+        per_scope[scope] = per_scope.get(scope, 0) + 1
+        if per_scope[scope] > THEMES_MAX:
+            raise _Refused(f"{at}.scope", f"a scope holds at most {THEMES_MAX} themes")
+        members = t["members"]
+        if not isinstance(members, list) or len(members) > len(answers):
+            raise _Refused(f"{at}.members", "must be a list of the file's answer ids")
+        for number, member in enumerate(members):
+            place = f"{at}.members[{number}]"
+            answer = _int(member, place, 1, 2**53)
+            if answer not in asked:
+                raise _Refused(place, f"no answer has id {answer}")
+            kind, value = scope
+            if kind == "question" and asked[answer] != value:
+                raise _Refused(place, f"answer {answer} is not an answer to question {value}")
+            if kind == "field" and feeds[asked[answer]] != value:
+                raise _Refused(place, f"answer {answer} is to a question not feeding '{value}'")
+            if (scope, answer) in placed:
+                raise _Refused(place, f"answer {answer} is already in a theme of this scope")
+            placed.add((scope, answer))
+        themes.append(
+            {
+                "id": _int(t["id"], f"{at}.id", 1, 2**53),
+                "scope": scope,
+                "label": _label(t["label"], f"{at}.label"),
+                "status": _choice(t["status"], f"{at}.status", STATUSES),
+                "members": list(members),
+            }
+        )
+    _unique([t["id"] for t in themes], "themes", "the id")
+    status = {t["id"]: t["status"] for t in themes}
+
+    pins = []
+    for index, item in enumerate(_list(data.get("theme_pins", []), "theme_pins")):
+        at = f"theme_pins[{index}]"
+        p = _object(item, at, {"field", "theme"})
+        theme = _int(p["theme"], f"{at}.theme", 1, 2**53)
+        if theme not in status:
+            raise _Refused(f"{at}.theme", f"no theme has id {theme}")
+        if status[theme] != "accepted":
+            raise _Refused(
+                f"{at}.theme", f"theme {theme} is only suggested; a pinned one is accepted"
+            )
+        pins.append({"field": _choice(p["field"], f"{at}.field", fields), "theme": theme})
+    _unique([(p["field"], p["theme"]) for p in pins], "theme_pins", "the pin")
+    return themes, pins
 
 
 def _now_if_none(moment: datetime | None) -> datetime:
@@ -607,6 +779,23 @@ def import_workshop(data: Any, team_id: int, created_by_id: int | None = None) -
         for p in clean["pins"]:
             db.session.add(
                 Pin(workshop_id=workshop.id, field=p["field"], answer_id=answers[p["answer"]].id)
+            )
+        themes: dict[int, Theme] = {}
+        for t in clean["themes"]:
+            kind, value = t["scope"]
+            scope = f"question:{by_position[value].id}" if kind == "question" else f"field:{value}"
+            themes[t["id"]] = theme = Theme(
+                workshop_id=workshop.id, scope=scope, label=t["label"], status=t["status"]
+            )
+            theme.members = [
+                ThemeMember(workshop_id=workshop.id, scope=scope, answer_id=answers[a].id)
+                for a in t["members"]
+            ]
+            db.session.add(theme)
+        db.session.flush()
+        for p in clean["theme_pins"]:
+            db.session.add(
+                ThemePin(workshop_id=workshop.id, field=p["field"], theme_id=themes[p["theme"]].id)
             )
         for v in clean["versions"]:
             db.session.add(

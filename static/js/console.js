@@ -26,6 +26,8 @@ import {
 } from "./live.js";
 import { LIST_PAGE, listWindow, moreLabel, nextLimit, windowSummary } from "./list-window.js";
 import { createSynthesis } from "./synthesis.js";
+import { groupable, questionScope, replaceScope, scopeThemes, unthemed } from "./themes-core.js";
+import { createThemesPanel } from "./themes-panel.js";
 
 const body = document.body;
 const workshopId = Number(body.dataset.workshopId);
@@ -61,6 +63,10 @@ const ui = {
   wallRotate: byId("wall-rotate"),
   showAnswers: byId("btn-show-answers"),
   showCloud: byId("btn-show-cloud"),
+  showThemes: byId("btn-show-themes"),
+  themesSlot: byId("themes-slot"),
+  answersUnthemed: byId("answers-unthemed"),
+  answersUnthemedLabel: byId("answers-unthemed-label"),
   cloudPanel: byId("cloud-panel"),
   cloudSummary: byId("cloud-summary"),
   cloudWords: byId("cloud-words"),
@@ -128,6 +134,8 @@ const model = {
   wall: { page: 0, rotate_seconds: 0, spotlight: null, show_as: "answers", hidden_words: [] },
   // The current question's word cloud, when it is shown as one.
   cloud: null,
+  // Every theme of the workshop, suggested or accepted, each with its scope (themes-core.js).
+  themes: [],
 };
 
 let initialised = false;
@@ -222,6 +230,8 @@ live.on("reactions", ({ field, reactions }) => synthesis.reactions(field, reacti
 
 live.on("wall", ({ wall }) => applyWall(wall));
 
+live.on("themes", ({ scope, themes }) => applyThemes(scope, themes));
+
 live.on("cloud", (cloud) => {
   model.cloud = cloud;
   scheduleRender();
@@ -273,6 +283,7 @@ function applyState(state) {
   model.counts = state.counts || null;
   if (state.wall) model.wall = state.wall;
   if ("cloud" in state) model.cloud = state.cloud;
+  if (state.themes) model.themes = state.themes;
   if (state.canvas) model.versions = state.canvas.versions || [];
   const after = currentQuestion();
   const wasPhase = initialised && model.phase;
@@ -447,15 +458,16 @@ function renderWorkshop() {
   ui.wallRotate.disabled = !q || busy.has(ui.wallRotate);
   if (document.activeElement !== ui.wallRotate) ui.wallRotate.value = String(model.wall.rotate_seconds);
   ui.spotlightOff.hidden = model.wall.spotlight === null;
-  const asCloud = model.wall.show_as === "cloud";
   for (const [button, pressed] of [
-    [ui.showAnswers, !asCloud],
-    [ui.showCloud, asCloud],
+    [ui.showAnswers, model.wall.show_as === "answers"],
+    [ui.showCloud, model.wall.show_as === "cloud"],
+    [ui.showThemes, model.wall.show_as === "themes"],
   ]) {
     button.setAttribute("aria-pressed", String(pressed));
     button.disabled = !q || busy.has(button);
   }
   renderCloudPanel();
+  renderThemes();
 
   // Timer
   for (const preset of ui.timerPresets) preset.disabled = !q || busy.has(preset);
@@ -681,11 +693,15 @@ function renderAnswers() {
   }
   const all = q ? byQuestion.get(q.id) || [] : [];
   const query = ui.answersFilter.value;
-  const view = listWindow(all, { query, wordsOf: answerWords, limit: lists.answers.limit });
+  // "Not yet in a theme": what the facilitator still has to place.
+  const themed = q ? scopeThemes(model.themes, questionScope(q.id), model.answers) : [];
+  ui.answersUnthemedLabel.hidden = themed.length === 0;
+  const loose = themed.length && ui.answersUnthemed.checked ? unthemed(all, themed) : all;
+  const view = listWindow(loose, { query, wordsOf: answerWords, limit: lists.answers.limit });
   lists.answers.matching = view.matching;
   reconcile(ui.currentAnswers, view.shown.map(cardFor));
   ui.answersEmpty.hidden = all.length > 0;
-  ui.answersTools.hidden = all.length <= LIST_PAGE && query === "";
+  ui.answersTools.hidden = all.length <= LIST_PAGE && query === "" && themed.length === 0;
   paintWindow(view, query, ui.answersShown, ui.answersMore, "answer");
 
   let others = 0;
@@ -978,6 +994,28 @@ function renderCloudPanel() {
   setText(ui.cloudSummary, view ? `${plural(words.length, "word")} from ${plural(view.answers, "answer")}` : "");
 }
 
+// One themes panel per question, made when the room first reaches it.
+const themePanels = new Map();
+
+function applyThemes(scope, themes) {
+  model.themes = replaceScope(model.themes, scope, themes);
+  scheduleRender();
+}
+
+function renderThemes() {
+  const q = currentQuestion();
+  ui.themesSlot.hidden = !q;
+  if (!q) return;
+  let panel = themePanels.get(q.id);
+  if (!panel) {
+    panel = createThemesPanel({ live, scope: questionScope(q.id), onThemes: applyThemes });
+    themePanels.set(q.id, panel);
+  }
+  if (ui.themesSlot.firstElementChild !== panel.node) ui.themesSlot.replaceChildren(panel.node);
+  const mine = Array.from(model.answers.values()).filter((a) => a.question_id === q.id);
+  panel.update({ themes: model.themes, answers: model.answers, candidates: groupable(mine).sort((a, b) => a.id - b.id) });
+}
+
 function applyWall(wall) {
   if (!wall) return;
   model.wall = wall;
@@ -1009,6 +1047,11 @@ ui.wallOn.addEventListener("click", () => turnWall(1));
 ui.wallRotate.addEventListener("change", rotateWall);
 ui.showAnswers.addEventListener("click", () => showAs("answers", ui.showAnswers));
 ui.showCloud.addEventListener("click", () => showAs("cloud", ui.showCloud));
+ui.showThemes.addEventListener("click", () => showAs("themes", ui.showThemes));
+ui.answersUnthemed.addEventListener("change", () => {
+  lists.answers.limit = LIST_PAGE;
+  renderAnswers();
+});
 ui.answersFilter.addEventListener("input", () => {
   lists.answers.limit = LIST_PAGE;
   renderAnswers();

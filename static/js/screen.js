@@ -20,10 +20,12 @@ import {
   listWords,
   paintPurposeAndValues,
   plural,
+  reconcile,
   setText,
   spokenDuration,
   timerStartWords,
 } from "./live.js";
+import { boardPage, boardSummary } from "./themes-core.js";
 import { cloudSummary, placeWords, sizesFor } from "./word-cloud.js";
 import { DENSITIES, clampLines, createPacker, denser, densityFor, isDensest, packPages, pagerText, wrapPage } from "./wall-pages.js";
 
@@ -46,6 +48,7 @@ const ui = {
   measure: byId("wall-measure"),
   cloud: byId("answer-cloud"),
   cloudList: byId("cloud-list"),
+  themeBoard: byId("theme-board"),
   pager: byId("wall-pager"),
   pagerText: byId("wall-pager-text"),
   spotlight: byId("screen-spotlight"),
@@ -77,6 +80,7 @@ const model = {
   canvas: null,
   wall: { page: 0, rotate_seconds: 0, spotlight: null, show_as: "answers" },
   cloud: null,
+  themes: null,
 };
 
 // The wall: fixed columns; a new card goes to the shortest one, so nothing
@@ -154,6 +158,13 @@ live.on("cloud", (cloud) => {
   if (showingCloud()) renderCloud();
 });
 
+live.on("themes", (view) => {
+  const q = model.question;
+  if (!view || !q || view.question_id !== q.id) return;
+  model.themes = view;
+  if (showingThemes()) renderThemes();
+});
+
 live.on("answer_removed", ({ id }) => {
   const spot = model.wall.spotlight;
   if (spot && spot.id === id) {
@@ -188,6 +199,7 @@ function applyState(state) {
   const wallBefore = model.wall;
   model.wall = state.wall || { page: 0, rotate_seconds: 0, spotlight: null, show_as: "answers" };
   model.cloud = state.cloud || null;
+  model.themes = state.themes || null;
   // The same question and a turned page: turn the wall by as much (a new question starts afresh).
   const turned = wall.revealed && before && model.question && before.id === model.question.id ? model.wall.page - wallBefore.page : 0;
   wall.turns += turned;
@@ -468,13 +480,15 @@ function renderWall() {
     revealed ? "Answers appear here as they arrive." : "Answers appear here when the facilitator reveals them.",
   );
   const asCloud = revealed && model.wall.show_as === "cloud";
-  ui.wall.hidden = !revealed || asCloud;
+  const asThemes = revealed && model.wall.show_as === "themes";
+  ui.wall.hidden = !revealed || asCloud || asThemes;
   ui.cloud.hidden = !asCloud;
   ui.cloudList.hidden = !asCloud;
+  ui.themeBoard.hidden = !asThemes;
   ui.question.dataset.revealed = String(revealed);
-  ui.question.dataset.showAs = asCloud ? "cloud" : "answers";
+  ui.question.dataset.showAs = asCloud ? "cloud" : asThemes ? "themes" : "answers";
 
-  if (!q || !revealed || asCloud) {
+  if (!q || !revealed || asCloud || asThemes) {
     wall.questionId = q ? q.id : null;
     wall.revealed = false;
     wall.cards.clear();
@@ -484,6 +498,7 @@ function renderWall() {
     ui.pager.dataset.shown = "false";
     scheduleRotation();
     if (asCloud) renderCloud();
+    if (asThemes) renderThemes();
     return;
   }
 
@@ -542,6 +557,7 @@ function applyWall(next) {
     renderSpotlight();
     return;
   }
+  if (showingThemes() && next.page !== before.page) renderThemes();
   if (wall.revealed && next.page !== before.page) {
     wall.turns += next.page - before.page;
     clearInterval(wall.rotateTimer);
@@ -550,6 +566,51 @@ function applyWall(next) {
   }
   scheduleRotation();
   renderSpotlight();
+}
+
+// --- the themes the facilitator accepted: a board of cards, a page at a time
+
+const themeBoard = { cards: new Map() };
+
+function showingThemes() {
+  const q = model.question;
+  return Boolean(q && q.revealed && model.wall.show_as === "themes");
+}
+
+function themeCard(theme) {
+  let card = themeBoard.cards.get(theme.id);
+  if (!card) {
+    const label = el("h2", { className: "theme-board-label", attrs: { dir: "auto" } });
+    const count = el("p", { className: "theme-board-count" });
+    const samples = el("ul", { className: "theme-board-samples list-plain", attrs: { role: "list" } });
+    card = el("li", { className: "theme-board-card", data: { themeId: theme.id } }, [label, count, samples]);
+    card.parts = { label, count, samples };
+    themeBoard.cards.set(theme.id, card);
+  }
+  const p = card.parts;
+  setText(p.label, theme.label);
+  setText(p.count, plural(theme.count, "answer"));
+  const signature = theme.samples.map((a) => `${a.id}:${a.text}`).join("|");
+  if (p.samples.dataset.signature !== signature) {
+    p.samples.dataset.signature = signature;
+    p.samples.replaceChildren(...theme.samples.map((a) => el("li", { className: "theme-board-sample", text: a.text, attrs: { dir: "auto" } })));
+  }
+  return card;
+}
+
+/** Draw the page of themes the facilitator turned to, and say where every answer is. */
+function renderThemes() {
+  const q = model.question;
+  const view = model.themes && q && model.themes.question_id === q.id ? model.themes : null;
+  const themes = view ? view.themes : [];
+  const { page, pages, shown } = boardPage(themes, model.wall.page);
+  reconcile(ui.themeBoard, shown.map(themeCard));
+  for (const id of Array.from(themeBoard.cards.keys())) if (!themes.some((t) => t.id === id)) themeBoard.cards.delete(id);
+  ui.themeBoard.dataset.count = String(shown.length);
+  ui.waiting.hidden = themes.length > 0;
+  setText(ui.waitingText, "The facilitator is gathering the answers into themes.");
+  setText(ui.pagerText, boardSummary(view, page, pages));
+  ui.pager.dataset.shown = String(Boolean(view));
 }
 
 // --- the word cloud: what the room said most, largest, in the middle

@@ -8,6 +8,8 @@
 // as `stale`, and the facilitator chooses which text to keep. Nothing typed
 // here is overwritten without a choice, and nothing of theirs is either.
 
+import { createThemesPanel } from "./themes-panel.js";
+import { fieldScope, groupable, questionScope, replaceScope } from "./themes-core.js";
 import {
   announce,
   clearError,
@@ -113,6 +115,8 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const pinned = el("span", { className: "tag syn-pinned-count" });
     const answersCount = el("span", { className: "syn-col-count muted" });
     const groupsNode = el("div", { className: "syn-groups" });
+    // The field's themes (over every question feeding it), and any each question has.
+    const themesNode = el("div", { className: "syn-themes" });
     const editorNode = el("div", { className: "syn-editor" });
 
     const section = el(
@@ -129,6 +133,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
         el("div", { className: "syn-field-body" }, [
           el("div", { className: "syn-answers" }, [
             el("h4", { className: "syn-col-title" }, [el("span", { text: "Answers" }), answersCount]),
+            themesNode,
             groupsNode,
           ]),
           editorNode,
@@ -150,7 +155,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     });
     const navItem = el("li", {}, [navLink]);
 
-    const view = { section, tally, pinned, answersCount, groupsNode, editorNode, navItem, navLink, navMark, navState };
+    const view = { section, tally, pinned, answersCount, groupsNode, themesNode, panels: new Map(), navItem, navLink, navMark, navState, editorNode };
     entry.view = view;
     if (key === "purpose") entry.purpose = buildPurpose(f, entry, editorNode);
     if (key === "values") entry.values = buildValues(f, entry, editorNode);
@@ -848,11 +853,47 @@ export function createSynthesis({ live, model, requestRender, ui }) {
         count += mine.length + mine.reduce((n, a) => n + (followers.get(a.id) || []).length, 0);
       }
       setText(entry.view.answersCount, count ? ` · ${count}` : "");
+      renderThemes(key, entry, inField);
     }
     for (const id of Array.from(answerNodes.keys())) {
       const answer = model.answers.get(id);
       if (!answer || rootOf(answer).id !== id) answerNodes.delete(id);
     }
+  }
+
+  /**
+   * The field's themes panel, over every question that feeds it, and a panel for each
+   * feeding question that has themes of its own; any of their themes can be pinned here.
+   */
+  function renderThemes(key, entry, inField) {
+    const scopes = [fieldScope(key)];
+    for (const q of model.questions) {
+      const scope = questionScope(q.id);
+      if (q.field === key && model.themes.some((t) => t.scope === scope)) scopes.push(scope);
+    }
+    const panels = entry.view.panels;
+    const nodes = scopes.map((scope) => {
+      let panel = panels.get(scope);
+      if (!panel) {
+        const q = model.questions.find((item) => questionScope(item.id) === scope);
+        panel = createThemesPanel({
+          live,
+          scope,
+          title: q ? `Themes of Q${q.number}` : "Themes",
+          pinField: key,
+          onThemes: (changed, themes, ack) => {
+            model.themes = replaceScope(model.themes, changed, themes);
+            if (ack && ack.field) receive(ack.field);
+            requestRender();
+          },
+        });
+        panels.set(scope, panel);
+      }
+      const candidates = groupable(scope === fieldScope(key) ? inField : inField.filter((a) => questionScope(a.question_id) === scope));
+      panel.update({ themes: model.themes, answers: model.answers, candidates, pinned: entry.latest.theme_pins || [] });
+      return panel.node;
+    });
+    reconcile(entry.view.themesNode, nodes);
   }
 
   function answerNode(answer, key, pins, merged, inField) {

@@ -45,6 +45,15 @@ FACILITATOR_EVENTS: dict[str, dict[str, Any]] = {
     "answer:spotlight": {"answer_id": 1},
     "wall:show": {"show_as": "cloud"},
     "cloud:hide_word": {"key": "trust", "hidden": True},
+    "themes:suggest": {"scope": "field:motivation"},
+    "themes:fit": {"scope": "field:motivation"},
+    "theme:accept": {"theme_id": 1},
+    "theme:rename": {"theme_id": 1, "label": "Taken over"},
+    "theme:dismiss": {"theme_id": 1},
+    "theme:merge": {"theme_id": 1, "into_id": 2},
+    "theme:split": {"theme_id": 1},
+    "theme:move": {"scope": "field:motivation", "answer_ids": [1], "label": "Mine"},
+    "theme:pin": {"field": "vision", "theme_id": 1, "pinned": True},
 }
 PHONE_EVENTS: dict[str, dict[str, Any]] = {
     "answer:submit": {"question_id": 1, "text": "Injected"},
@@ -85,6 +94,13 @@ class World:
             phone.send("answer:submit", {"question_id": question_id, "text": t})["answer"]["id"]
             for phone, t in ((ana, "First"), (ben, "Second"))
         ]
+        scope = f"question:{question_id}"
+        self.theme_ids = [
+            console.send("theme:move", {"scope": scope, "answer_ids": [answer], "label": label})[
+                "themes"
+            ][-1]["id"]
+            for answer, label in zip(self.answer_ids, ("One", "Two"), strict=True)
+        ]
         console.send("workshop:synthesis")
         self.own_phone = ana
 
@@ -123,10 +139,19 @@ def world(app: Flask):
     built.close()
 
 
-def _payload(payload: dict[str, Any], world: World) -> dict[str, Any]:
-    """Aim ids at workshop A's real answers, so a wrongly allowed event would change it."""
+def _payload(payload: dict[str, Any], world: World, event: str = "") -> dict[str, Any]:
+    """Aim ids at workshop A's real answers and themes, so a wrongly allowed event would
+    change it."""
     aimed = dict(payload)
+    if event.startswith("theme:"):
+        aimed["theme_id"] = world.theme_ids[0]
+        if "into_id" in aimed:
+            aimed["into_id"] = world.theme_ids[1]
+    if "answer_ids" in aimed:
+        aimed["answer_ids"] = world.answer_ids
     for key in ("answer_id", "into_id"):
+        if key in aimed and event.startswith("theme:"):
+            continue
         if key in aimed:
             aimed[key] = world.answer_ids[0 if key == "answer_id" else 1]
     if "participant_id" in aimed:
@@ -141,7 +166,7 @@ def test_the_matrix_covers_every_socket_event(app: Flask) -> None:
 
 @pytest.mark.parametrize("event", sorted(FACILITATOR_EVENTS))
 def test_only_the_team_can_send_facilitator_events(world: World, event: str) -> None:
-    payload = _payload(FACILITATOR_EVENTS[event], world)
+    payload = _payload(FACILITATOR_EVENTS[event], world, event)
     for role, connect in world.socket_roles().items():
         person = connect()
         before = database(world.app)

@@ -105,6 +105,31 @@ def _newcomer_over_the_socket(scene: Scene) -> None:
     scene.ids["dee"] = ack["me"]["id"]
 
 
+def _theme_answers(scene: Scene) -> None:
+    texts = ("Get into hospitals", "Reach the healthcare sector")
+    scene.ids["health"] = [scene.answer(text, f"t{i}") for i, text in enumerate(texts)]
+
+
+def _scope(scene: Scene) -> str:
+    return f"question:{scene.question_ids()[0]}"
+
+
+def _suggest(scene: Scene) -> None:
+    ack = scene.console.send("themes:suggest", {"scope": _scope(scene)})
+    assert ack["ok"] and ack["themes"], ack
+    scene.ids["suggested"] = [t["id"] for t in ack["themes"]]
+
+
+def _theme(label: str, answers: str) -> Callable[[Scene], None]:
+    def run(scene: Scene) -> None:
+        payload = {"scope": _scope(scene), "answer_ids": scene.ids[answers], "label": label}
+        ack = scene.console.send("theme:move", payload)
+        assert ack["ok"], ack
+        scene.ids[label] = next(t["id"] for t in ack["themes"] if t["label"] == label)
+
+    return run
+
+
 def _first_answer_id(scene: Scene) -> int:
     return scene.ids["answers"][0]
 
@@ -156,6 +181,26 @@ STEPS: list[tuple[str, Callable[[Scene], None]]] = [
     ("answering:set", _facilitator("answering:set", lambda s: {"open": False})),
     ("answering:set (open)", _facilitator("answering:set", lambda s: {"open": True})),
     ("two more answers", _second_answer),
+    ("two answers to group", _theme_answers),
+    ("themes:suggest", _suggest),
+    (
+        "theme:accept",
+        _facilitator("theme:accept", lambda s: {"theme_id": s.ids["suggested"][0]}),
+    ),
+    ("themes:fit", _facilitator("themes:fit", lambda s: {"scope": _scope(s)})),
+    ("theme:move", _theme("Customers", "merge")),
+    ("theme:move (a second theme)", _theme("Health", "health")),
+    (
+        "theme:rename",
+        _facilitator("theme:rename", lambda s: {"theme_id": s.ids["Health"], "label": "Care"}),
+    ),
+    (
+        "theme:merge",
+        _facilitator(
+            "theme:merge", lambda s: {"theme_id": s.ids["Health"], "into_id": s.ids["Customers"]}
+        ),
+    ),
+    ("theme:split", _facilitator("theme:split", lambda s: {"theme_id": s.ids["Customers"]})),
     ("timer:start", _facilitator("timer:start", lambda s: {"seconds": 60})),
     ("timer:stop", _facilitator("timer:stop")),
     ("workshop:next", _facilitator("workshop:next")),
@@ -185,6 +230,14 @@ STEPS: list[tuple[str, Callable[[Scene], None]]] = [
             lambda s: {"field": "motivation", "answer_id": s.ids["merge"][0], "pinned": True},
         ),
     ),
+    (
+        "theme:pin",
+        _facilitator(
+            "theme:pin",
+            lambda s: {"field": "motivation", "theme_id": s.ids["Customers"], "pinned": True},
+        ),
+    ),
+    ("theme:dismiss", _facilitator("theme:dismiss", lambda s: {"theme_id": s.ids["Customers"]})),
     (
         "answers:merge",
         _facilitator(
@@ -229,6 +282,17 @@ MOVES = {
     "answering:set": "everyone",
     "answering:set (open)": "everyone",
     "two more answers": "room",
+    "two answers to group": "room",
+    "themes:suggest": "room",
+    "theme:accept": "room",
+    "themes:fit": "none",
+    "theme:move": "room",
+    "theme:move (a second theme)": "room",
+    "theme:rename": "room",
+    "theme:merge": "room",
+    "theme:split": "room",
+    "theme:pin": "room",
+    "theme:dismiss": "room",
     "timer:start": "everyone",
     "timer:stop": "everyone",
     "workshop:next": "everyone",
@@ -287,6 +351,7 @@ NOT_FOR_PHONES = {
     "share",
     "moved",
     "reactions",
+    "themes",
 }
 # What only the console is sent: names, the share link, what moved for it alone.
 NOT_FOR_THE_PROJECTOR = {"participant", "share", "moved", "my_answer", "my_answer_removed"}

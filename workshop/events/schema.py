@@ -77,7 +77,23 @@ class StrList:
         return [encodable(item, label=f"An item of '{name}'") for item in value]
 
 
-Rule = Int | Str | Bool | StrList
+@dataclass(frozen=True, slots=True)
+class IdList:
+    most: int
+
+    def check(self, name: str, value: Any) -> list[int]:
+        if not isinstance(value, list) or not all(
+            isinstance(item, int) and not isinstance(item, bool) for item in value
+        ):
+            raise ValidationError(f"'{name}' must be a list of ids.")
+        if len(value) > self.most:
+            raise ValidationError(f"'{name}' holds at most {self.most} items.")
+        if any(not 1 <= item <= _ID for item in value):
+            raise ValidationError(f"Each item of '{name}' must be from 1 to {_ID}.")
+        return list(value)
+
+
+Rule = Int | Str | Bool | StrList | IdList
 Schema = Mapping[str, Rule]
 # The database's own bound (a 32-bit column on PostgreSQL), well under what a browser
 # holds exactly (2**53); a larger number would overflow in the query as a server error.

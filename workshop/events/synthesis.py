@@ -20,12 +20,13 @@ _FIELD = Str(40)
 _VERSION = Int(0, 2**31)
 
 
-def _console_field(workshop_id: int, key: str) -> dict[str, object]:
+def console_field(workshop_id: int, key: str) -> dict[str, object]:
     workshop = workshop_by_id(workshop_id)
     field = canvas.fields(workshop)[key]
     pinned = [a.id for a in canvas.pins(workshop_id).get(key, [])]
+    themes = canvas.theme_pin_ids(workshop_id).get(key, [])
     spec = get_method(workshop.method_key).field(key)
-    return field_view(field, spec, canvas.tally(workshop_id, key), pinned)
+    return field_view(field, spec, canvas.tally(workshop_id, key), pinned, themes)
 
 
 def _edit(me: Binding, key: str, change: Callable[[], CanvasField]) -> Ack:
@@ -33,9 +34,9 @@ def _edit(me: Binding, key: str, change: Callable[[], CanvasField]) -> Ack:
     try:
         change()
     except Stale as stale:
-        stale.details = {"field": _console_field(me.workshop_id, key)}
+        stale.details = {"field": console_field(me.workshop_id, key)}
         raise
-    return ok(field=_console_field(me.workshop_id, key))
+    return ok(field=console_field(me.workshop_id, key))
 
 
 @handles("workshop:synthesis", {}, FACILITATOR)

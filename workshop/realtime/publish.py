@@ -23,6 +23,7 @@ from ..changes import (
     RoomChanged,
     RoomMoved,
     ShareChanged,
+    ThemesChanged,
     VersionSealed,
     WallChanged,
 )
@@ -49,9 +50,11 @@ from .snapshots import (
     screen_state,
     wall_view,
 )
+from .theme_views import scope_view, screen_themes
 
 COUNTS = "counts"
 CLOUD = "cloud"
+THEMES = "themes"
 # Changes after which a question's word cloud may read differently.
 _CLOUD_CHANGES = (AnswerChanged, AnswerRemoved, AnswersMerged, ParticipantRemoved)
 _REACTIONS = "reactions:"
@@ -93,6 +96,7 @@ def deliver(changes: list[Change]) -> None:
         # once, not here: an answer's path reads nothing more than it did.
         if any(isinstance(c, _CLOUD_CHANGES) for c in group):
             live_updates.mark(workshop.id, CLOUD)
+            live_updates.mark(workshop.id, THEMES)
 
 
 def _shows_cloud(workshop: Workshop) -> bool:
@@ -119,6 +123,8 @@ def _deliver_one(workshop: Workshop, change: Change, whole: bool, origin: str | 
         publish_share(workshop)
     elif isinstance(change, WallChanged):
         publish_wall(workshop)
+    elif isinstance(change, ThemesChanged):
+        publish_themes(workshop, change.scope)
 
 
 def _origin_sid() -> str | None:
@@ -290,10 +296,13 @@ def publish_field(workshop: Workshop, field: CanvasField, *, phones: bool = True
     spec = get_method(workshop.method_key).field(field.key)
     tally = canvas.tally(workshop.id, field.key)
     pinned = [a.id for a in canvas.pins(workshop.id).get(field.key, [])]
+    themes = canvas.theme_pin_ids(workshop.id).get(field.key, [])
     console, screen = _rooms(workshop)
     seq, phone_seq = workshop.seq, workshop.phone_seq
     socketio.emit(
-        "canvas_field", {"field": field_view(field, spec, tally, pinned), "seq": seq}, to=console
+        "canvas_field",
+        {"field": field_view(field, spec, tally, pinned, themes), "seq": seq},
+        to=console,
     )
     shared = field_view(field, spec, tally)
     socketio.emit("canvas_field", {"field": shared, "seq": seq}, to=screen)
@@ -322,6 +331,16 @@ def publish_wall(workshop: Workshop) -> None:
     # Shown as a cloud, or a word taken out of it: the cloud follows, coalesced.
     if _shows_cloud(workshop):
         live_updates.mark(workshop.id, CLOUD)
+    live_updates.mark(workshop.id, THEMES)
+
+
+def publish_themes(workshop: Workshop, scope: str) -> None:
+    """Send a scope's themes to the console; the projector's view follows, coalesced."""
+    console, _ = _rooms(workshop)
+    socketio.emit("themes", {**scope_view(workshop.id, scope), "seq": workshop.seq}, to=console)
+    # The projector shows accepted themes only, coalesced; its next counts cover the number.
+    live_updates.mark(workshop.id, THEMES)
+    live_updates.mark(workshop.id, COUNTS)
 
 
 def publish_reactions(workshop_id: int, field: str) -> None:
@@ -362,6 +381,10 @@ def send_live_updates(workshop_id: int, topics: frozenset[str]) -> None:
             if question is not None and question.revealed:  # the projector's, once revealed
                 shown = {key: value for key, value in cloud.items() if key != "hidden"}
                 socketio.emit("cloud", shown, to=screen)
+    if THEMES in topics:
+        themes = screen_themes(workshop)
+        if themes is not None:  # shown as themes, and revealed
+            socketio.emit("themes", themes, to=screen)
     for topic in sorted(topics):
         if topic.startswith(_REACTIONS):
             field = topic.removeprefix(_REACTIONS)

@@ -24,6 +24,7 @@ from ..phases import PHASE_LABELS, Phase
 from ..services import canvas
 from ..services.facilitation import accepting_answers
 from ..services.synthesis import own_reactions
+from .theme_views import console_themes, screen_themes
 
 Payload = dict[str, Any]
 
@@ -245,6 +246,7 @@ def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "canvas": canvas_view(workshop, console=True),
         "wall": wall_view(workshop),
         "cloud": cloud_view(workshop),
+        "themes": console_themes(workshop.id),
     }
 
 
@@ -289,6 +291,7 @@ def screen_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "canvas": canvas_view(workshop) if _canvas_shown(workshop) else None,
         "wall": wall_view(workshop, screen=True),
         "cloud": cloud_view(workshop, screen=True),
+        "themes": screen_themes(workshop),
     }
 
 
@@ -317,9 +320,13 @@ def phone_snapshot(workshop: Workshop, person: Participant) -> Payload:
 
 
 def field_view(
-    field: CanvasField, spec: FieldSpec, tally: dict[str, int], pinned: list[int] | None = None
+    field: CanvasField,
+    spec: FieldSpec,
+    tally: dict[str, int],
+    pinned: list[int] | None = None,
+    pinned_themes: list[int] | None = None,
 ) -> Payload:
-    """Return one canvas field live; only the console gets the pinned answers' ids."""
+    """Return one canvas field live; only the console gets the pinned answers' and themes' ids."""
     view: Payload = {
         "key": field.key,
         "label": spec.label,
@@ -338,6 +345,7 @@ def field_view(
         }
     if pinned is not None:
         view["pins"] = pinned
+        view["theme_pins"] = pinned_themes or []
     return view
 
 
@@ -346,6 +354,7 @@ def canvas_view(workshop: Workshop, *, console: bool = False) -> Payload:
     live = canvas.fields(workshop)
     counted = canvas.tallies(workshop.id)
     pinned = canvas.pins(workshop.id) if console else {}
+    themes = canvas.theme_pin_ids(workshop.id) if console else {}
     empty = {"agree": 0, "concern": 0}
     view: Payload = {
         "fields": [
@@ -354,6 +363,7 @@ def canvas_view(workshop: Workshop, *, console: bool = False) -> Payload:
                 spec,
                 counted.get(spec.key, empty),
                 [a.id for a in pinned.get(spec.key, [])] if console else None,
+                themes.get(spec.key),
             )
             for spec in get_method(workshop.method_key).fields
         ],

@@ -6,12 +6,12 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import canvas as rules
 from ..extensions import db
 from ..method import get_method
-from ..models import Answer, CanvasField, Pin, Reaction, Workshop
+from ..models import Answer, CanvasField, Pin, Reaction, Theme, ThemePin, Workshop
 
 
 def fields(workshop: Workshop) -> dict[str, CanvasField]:
@@ -29,18 +29,40 @@ def fields(workshop: Workshop) -> dict[str, CanvasField]:
     return have
 
 
+def _by_field(workshop_id: int, model: type[Pin] | type[ThemePin], load: Any, attr: str) -> Any:
+    """Return what is pinned to each field (`attr` of each pin row), oldest pin first."""
+    rows = db.session.execute(
+        db.select(model).filter_by(workshop_id=workshop_id).options(load).order_by(model.id)
+    ).scalars()
+    pinned: dict[str, list[Any]] = defaultdict(list)
+    for pin in rows:
+        pinned[pin.field].append(getattr(pin, attr))
+    return pinned
+
+
 def pins(workshop_id: int) -> dict[str, list[Answer]]:
     """Return the answers pinned to each field, oldest pin first."""
+    load = joinedload(Pin.answer).joinedload(Answer.question)
+    return _by_field(workshop_id, Pin, load, "answer")  # type: ignore[no-any-return]
+
+
+def theme_pins(workshop_id: int) -> dict[str, list[Theme]]:
+    """Return the themes pinned to each field, oldest pin first."""
+    load = selectinload(ThemePin.theme).selectinload(Theme.members)
+    return _by_field(workshop_id, ThemePin, load, "theme")  # type: ignore[no-any-return]
+
+
+def theme_pin_ids(workshop_id: int) -> dict[str, list[int]]:
+    """Return the ids of the themes pinned to each field, oldest pin first."""
     rows = db.session.execute(
-        db.select(Pin)
+        db.select(ThemePin.field, ThemePin.theme_id)
         .filter_by(workshop_id=workshop_id)
-        .options(joinedload(Pin.answer).joinedload(Answer.question))
-        .order_by(Pin.id)
-    ).scalars()
-    pinned: dict[str, list[Answer]] = defaultdict(list)
-    for pin in rows:
-        pinned[pin.field].append(pin.answer)
-    return pinned
+        .order_by(ThemePin.id)
+    )
+    found: dict[str, list[int]] = defaultdict(list)
+    for field, theme_id in rows:
+        found[field].append(theme_id)
+    return dict(found)
 
 
 def tallies(workshop_id: int, only: str | None = None) -> dict[str, dict[str, int]]:
@@ -85,6 +107,18 @@ def _hidden_now(workshop_id: int, answer_ids: set[int]) -> dict[int, bool]:
     return {answer_id: hidden for answer_id, hidden in rows}
 
 
+def _sources_of(doc: rules.Document) -> list[dict[str, Any]]:
+    """Return every source the document holds: fields' pins, pinned themes', themes'."""
+    found = []
+    for field in doc["fields"]:
+        found += field.get("sources", [])
+        for theme in field.get("themes", []):
+            found += theme.get("sources", [])
+    for theme in doc.get("themes", []):
+        found += theme.get("sources", [])
+    return found
+
+
 def marking_hidden(workshop: Workshop, doc: rules.Document, *, public: bool) -> rules.Document:
     """Return `doc` with its hidden sources marked as hidden, or left out when `public`.
 
@@ -92,36 +126,80 @@ def marking_hidden(workshop: Workshop, doc: rules.Document, *, public: bool) -> 
     answer hidden after a version was sealed leaves that version's public page too;
     the mark sealed with it counts only for an answer deleted since. What the room or
     the public sees (a share page, an exported file) is `public`; only the
-    facilitator's own canvas lists hidden sources, marked.
+    facilitator's own canvas lists hidden sources, marked. The answers of themes are
+    sources too.
     """
-    ids = {
-        source["answer_id"]
-        for field in doc["fields"]
-        for source in field.get("sources", [])
-        if isinstance(source.get("answer_id"), int)
-    }
+    ids = {s["answer_id"] for s in _sources_of(doc) if isinstance(s.get("answer_id"), int)}
     now = _hidden_now(workshop.id, ids)
 
     def is_hidden(source: dict[str, Any]) -> bool:
         return now.get(source.get("answer_id"), bool(source.get("hidden")))  # type: ignore[arg-type]
 
-    fields = []
-    for field in doc["fields"]:
-        sources = []
-        for source in field.get("sources", []):
+    def marked(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kept = []
+        for source in sources:
             hidden = is_hidden(source)
             if hidden and public:
                 continue
-            kept = {k: v for k, v in source.items() if k != "hidden"}
-            sources.append({**kept, "hidden": True} if hidden else kept)
-        fields.append({**field, "sources": sources})
-    return {**doc, "fields": fields}
+            plain = {k: v for k, v in source.items() if k != "hidden"}
+            kept.append({**plain, "hidden": True} if hidden else plain)
+        return kept
+
+    def themes(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**theme, "sources": marked(theme.get("sources", []))} for theme in found]
+
+    fields = []
+    for field in doc["fields"]:
+        fixed = {**field, "sources": marked(field.get("sources", []))}
+        if "themes" in field:
+            fixed["themes"] = themes(field["themes"])
+        fields.append(fixed)
+    out = {**doc, "fields": fields}
+    if "themes" in doc:
+        out["themes"] = themes(doc["themes"])
+    return out
+
+
+def theme_document(theme: Theme, scope_label: str | None = None) -> dict[str, Any]:
+    """Return a theme as the canvas document holds it: its name and its answers."""
+    doc: dict[str, Any] = {"theme_id": theme.id, "label": theme.label}
+    if scope_label is not None:
+        doc["gathers"] = scope_label
+    doc["sources"] = [_source(m.answer) for m in theme.members]
+    return doc
+
+
+def scope_label(workshop: Workshop, scope: str) -> str:
+    kind, _, value = scope.partition(":")
+    if kind == "question":
+        for question in workshop.questions:
+            if str(question.id) == value:
+                return f"Question {question.position + 1}: {question.prompt}"
+        return "A question"
+    spec = next((f for f in get_method(workshop.method_key).fields if f.key == value), None)
+    return f"Every question feeding {spec.label}" if spec else "A canvas field"
+
+
+def accepted_themes(workshop: Workshop) -> list[dict[str, Any]]:
+    """Return the workshop's accepted themes, largest first, as the document holds them."""
+    rows = db.session.execute(
+        db.select(Theme)
+        .filter_by(workshop_id=workshop.id, status="accepted")
+        .options(selectinload(Theme.members))
+        .order_by(Theme.id)
+    ).scalars()
+    found = [theme_document(t, scope_label(workshop, t.scope)) for t in rows]
+    return sorted(found, key=lambda t: -len(t["sources"]))
 
 
 def field_document(
-    field: CanvasField, label: str, summary: str, sources: list[Answer]
+    field: CanvasField,
+    label: str,
+    summary: str,
+    sources: list[Answer],
+    themes: list[Theme] | None = None,
 ) -> dict[str, Any]:
-    """Return one field as the canvas document holds it."""
+    """Return one field as the canvas document holds it; pinned themes only when there are."""
     doc: dict[str, Any] = {
         "key": field.key,
         "label": label,
@@ -134,6 +212,9 @@ def field_document(
     if field.key == "values":
         items = field.items or {}
         doc["values"] = {facet: list(items.get(facet, [])) for facet in rules.VALUE_FACETS}
+    # Only when some are: a document sealed before themes existed compares equal to today's.
+    if themes:
+        doc["themes"] = [theme_document(theme) for theme in themes]
     return doc
 
 
@@ -142,7 +223,8 @@ def document(workshop: Workshop) -> rules.Document:
     method = get_method(workshop.method_key)
     live = fields(workshop)
     pinned = pins(workshop.id)
-    return {
+    pinned_themes = theme_pins(workshop.id)
+    doc: rules.Document = {
         "schema": rules.SCHEMA,
         "workshop": {
             "title": workshop.title,
@@ -150,7 +232,13 @@ def document(workshop: Workshop) -> rules.Document:
             "method": method.name,
         },
         "fields": [
-            field_document(live[f.key], f.label, f.summary, pinned.get(f.key, []))
+            field_document(
+                live[f.key], f.label, f.summary, pinned.get(f.key, []), pinned_themes.get(f.key)
+            )
             for f in method.fields
         ],
     }
+    themes = accepted_themes(workshop)
+    if themes:
+        doc["themes"] = themes
+    return doc

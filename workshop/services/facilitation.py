@@ -30,7 +30,8 @@ WALL_TURNS_MAX = 100_000
 # How the projector shows a question's revealed answers.
 SHOW_AS_ANSWERS = "answers"
 SHOW_AS_CLOUD = "cloud"
-SHOW_AS = (SHOW_AS_ANSWERS, SHOW_AS_CLOUD)
+SHOW_AS_THEMES = "themes"
+SHOW_AS = (SHOW_AS_ANSWERS, SHOW_AS_CLOUD, SHOW_AS_THEMES)
 # Words one question's cloud may leave out.
 HIDDEN_WORDS_MAX = 200
 _CODE_ATTEMPTS = 20
@@ -326,7 +327,9 @@ def set_spotlight(workshop_id: int, answer_id: int | None) -> Workshop:
 def show_answers_as(workshop_id: int, show_as: str) -> Workshop:
     """Show the current question's revealed answers on the projector as cards or as a cloud."""
     if show_as not in SHOW_AS:
-        raise ValidationError("Show the answers as cards (answers) or as a word cloud (cloud).")
+        raise ValidationError(
+            "Show the answers as cards (answers), a word cloud (cloud) or their themes (themes)."
+        )
     workshop = workshop_by_id(workshop_id)
     question = _current_question(workshop)
     if question.show_as != show_as:
