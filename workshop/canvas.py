@@ -97,7 +97,13 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
 
 
 def _comparable(field: Document) -> tuple[Any, ...]:
-    return (field.get("statement", ""), field.get("purpose"), field.get("values"))
+    return (
+        field.get("statement", ""),
+        field.get("purpose"),
+        field.get("values"),
+        [(t["label"], len(t.get("sources", []))) for t in field.get("themes", [])],
+        [(v["title"], v["status"], v["items"]) for v in field.get("votes", [])],
+    )
 
 
 def compare(before: Document, after: Document) -> list[FieldChange]:

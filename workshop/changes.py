@@ -136,6 +136,28 @@ class ThemesChanged(Change):
 
 
 @dataclass(frozen=True, eq=False)
+class VoteChanged(Change):
+    """A dot vote opened, closed or left the screens (everyone), or its results were shown
+    or hidden on the projector (`phones=False`: the console and the projector only)."""
+
+    phones: bool = True
+
+    @property
+    def counts(self) -> Counted:
+        return Counted.EVERYONE if self.phones else Counted.ROOM
+
+
+@dataclass(frozen=True, eq=False)
+class DotsPlaced(Change):
+    """A phone placed, moved or took back its dots: the results follow, coalesced."""
+
+    vote_id: int
+    participant_id: int
+    placed: dict[int, int]
+    counted: ClassVar[Counted] = Counted.NONE
+
+
+@dataclass(frozen=True, eq=False)
 class ReactionChanged(Change):
     """A phone agreed with, had a concern about, or withdrew from a field."""
 

@@ -68,6 +68,10 @@ def markdown(doc: Document, version: CanvasVersion | None) -> str:
             lines += [f"Drawn from the theme **{_md(theme['label'])}** ({_answers(theme)}):", ""]
             lines += [f"> {_md(s['text'])}" for s in theme["sources"]]
             lines.append("")
+        for vote in field.get("votes", []):
+            lines += [f"Dot vote: **{_md(vote['title'])}** ({_vote_about(vote)})", ""]
+            lines += [f"1. {_md(item['label'])}: {_dots(item['dots'])}" for item in vote["items"]]
+            lines.append("")
     if doc.get("themes"):
         lines += ["## Themes", ""]
         for theme in doc["themes"]:
@@ -76,6 +80,41 @@ def markdown(doc: Document, version: CanvasVersion | None) -> str:
             lines += [f"- {_md(s['text'])}" for s in theme["sources"]] or ["*No answers shown.*"]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _dots(count: int) -> str:
+    return "1 dot" if count == 1 else f"{count} dots"
+
+
+def _vote_about(vote: dict[str, Any]) -> str:
+    people = "1 person" if vote["voters"] == 1 else f"{vote['voters']} people"
+    still = ", still open" if vote["status"] == "open" else ""
+    return f"{people}, {_dots(vote['dots_each'])} each{still}"
+
+
+def votes_csv(workshop: Workshop) -> str:
+    """Return every dot vote's results: each item with its dots, most dotted first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        ["vote", "question", "field", "status", "dots_each", "voters", "rank", "item", "dots"]
+    )
+    for field, found in canvas.vote_documents(workshop.id).items():
+        for vote in found:
+            for rank, item in enumerate(vote["items"], start=1):
+                row = (
+                    vote["vote_id"],
+                    vote["title"],
+                    field,
+                    vote["status"],
+                    vote["dots_each"],
+                    vote["voters"],
+                    rank,
+                    item["label"],
+                    item["dots"],
+                )
+                writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
 
 
 def _answers(theme: dict[str, Any]) -> str:

@@ -128,6 +128,9 @@ class Workshop(db.Model):
     wall_page: Mapped[int] = mapped_column(default=0, server_default="0")
     wall_rotate_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
     spotlight_answer_id: Mapped[int | None]
+    # The dot vote every screen shows now (open, or closed with its results); a plain
+    # reference, cleared when the facilitator takes the vote off the screens.
+    vote_id: Mapped[int | None]
 
     team: Mapped[Team] = relationship()
     questions: Mapped[list[Question]] = relationship(
@@ -363,3 +366,62 @@ class ThemePin(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     theme: Mapped[Theme] = relationship()
+
+
+class Vote(db.Model):
+    """A dot vote: each person spreads a few dots over the items; the most dotted lead."""
+
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    # What is voted on: "themes", "answers" (of a question) or "statements" (drafted
+    # for a field by the facilitator).
+    kind: Mapped[str] = mapped_column(String(12))
+    # The canvas field the vote informs (where its results are shown).
+    field: Mapped[str] = mapped_column(String(40))
+    dots: Mapped[int] = mapped_column(default=3)
+    # Whether several of one person's dots may go on one item.
+    stack: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    # The console may keep the results off the projector until the vote closes.
+    results_hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    items: Mapped[list[VoteItem]] = relationship(
+        back_populates="vote", order_by="VoteItem.position", cascade="all, delete-orphan"
+    )
+
+
+class VoteItem(db.Model):
+    __tablename__ = "vote_items"
+    __table_args__ = (UniqueConstraint("vote_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    # The item's words as voted on: a theme's name or an answer's text, kept as they were.
+    label: Mapped[str] = mapped_column(Text)
+    # The theme or answer it stands for (a plain reference: either may change later).
+    ref_id: Mapped[int | None]
+
+    vote: Mapped[Vote] = relationship(back_populates="items")
+
+
+class Dot(db.Model):
+    """How many of one person's dots are on one item; a person's dots are replaced whole."""
+
+    __tablename__ = "dots"
+    __table_args__ = (UniqueConstraint("participant_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("vote_items.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    count: Mapped[int]

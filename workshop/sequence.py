@@ -34,6 +34,7 @@ from .models import (
     Theme,
     ThemeMember,
     ThemePin,
+    Vote,
     Workshop,
 )
 from .phases import Phase
@@ -50,6 +51,7 @@ _SEEN = (
     Theme,
     ThemeMember,
     ThemePin,
+    Vote,
 )
 _SEQ_COLUMNS = {"seq", "phone_seq"}
 

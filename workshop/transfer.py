@@ -1,7 +1,8 @@
 """A whole workshop as one JSON file, to move it to another server.
 
 The file holds the workshop, its questions, participants, answers, reactions,
-live canvas, pins, themes (and their pins) and sealed versions. Ids are the
+live canvas, pins, themes (and their pins), dot votes (and their dots) and sealed
+versions. Ids are the
 file's own; importing gives everything new ids, a new join code and a new
 projector link, and no share link.
 """
@@ -15,7 +16,15 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .canvas import REACTIONS, VALUE_FACETS, purpose_kind, statement_text, value_items
+from . import votes as vote_rules
+from .canvas import (
+    REACTIONS,
+    STATEMENT_MAX,
+    VALUE_FACETS,
+    purpose_kind,
+    statement_text,
+    value_items,
+)
 from .canvas import SCHEMA as CANVAS_SCHEMA
 from .codes import new_join_code, new_token
 from .errors import ValidationError
@@ -25,6 +34,7 @@ from .models import (
     Answer,
     CanvasField,
     CanvasVersion,
+    Dot,
     Participant,
     Pin,
     Question,
@@ -32,6 +42,8 @@ from .models import (
     Theme,
     ThemeMember,
     ThemePin,
+    Vote,
+    VoteItem,
     Workshop,
     utcnow,
 )
@@ -68,6 +80,7 @@ def export_workshop(workshop: Workshop) -> dict[str, Any]:
         db.select(Pin).filter_by(workshop_id=workshop.id).order_by(Pin.id)
     ).scalars()
     themes, theme_pins = _export_themes(workshop)
+    votes, dots = _export_votes(workshop, {t["id"] for t in themes})
     return {
         "format": FORMAT,
         "workshop": {
@@ -80,6 +93,8 @@ def export_workshop(workshop: Workshop) -> dict[str, Any]:
             "created_at": _time(workshop.created_at),
             "started_at": _time(workshop.started_at),
             "ended_at": _time(workshop.ended_at),
+            # The vote every screen shows now, if it is one of the file's.
+            "vote": workshop.vote_id if workshop.vote_id in {v["id"] for v in votes} else None,
         },
         "questions": [
             {
@@ -128,6 +143,8 @@ def export_workshop(workshop: Workshop) -> dict[str, Any]:
         "pins": [{"field": p.field, "answer": p.answer_id} for p in pins],
         "themes": themes,
         "theme_pins": theme_pins,
+        "votes": votes,
+        "dots": dots,
         "versions": [
             {"number": v.number, "sealed_at": _time(v.sealed_at), "document": v.document}
             for v in workshop.versions
@@ -164,6 +181,57 @@ def _export_themes(workshop: Workshop) -> tuple[list[dict[str, Any]], list[dict[
     return listed, [{"field": p.field, "theme": p.theme_id} for p in pins if p.theme_id in kept]
 
 
+def _export_votes(
+    workshop: Workshop, themes: set[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the live votes and their dots; an item's `ref` is a theme or answer of the file.
+
+    The dots of people the facilitator removed are left out, as the results leave them out.
+    """
+    answers = set(
+        db.session.execute(db.select(Answer.id).filter_by(workshop_id=workshop.id)).scalars()
+    )
+    votes = db.session.execute(
+        db.select(Vote).filter_by(workshop_id=workshop.id).order_by(Vote.id)
+    ).scalars()
+    listed = []
+    for vote in votes:
+        refs = {"themes": themes, "answers": answers}.get(vote.kind, set())
+        listed.append(
+            {
+                "id": vote.id,
+                "title": vote.title,
+                "kind": vote.kind,
+                "field": vote.field,
+                "dots": vote.dots,
+                "stack": vote.stack,
+                "status": vote.status,
+                "results_hidden": vote.results_hidden,
+                "created_at": _time(vote.created_at),
+                "closed_at": _time(vote.closed_at),
+                "items": [
+                    {
+                        "id": item.id,
+                        "label": item.label,
+                        "ref": item.ref_id if item.ref_id in refs else None,
+                    }
+                    for item in vote.items
+                ],
+            }
+        )
+    dots = db.session.execute(
+        db.select(Dot)
+        .join(Vote, Vote.id == Dot.vote_id)
+        .join(Participant, Participant.id == Dot.participant_id)
+        .where(Vote.workshop_id == workshop.id, Participant.removed_at.is_(None))
+        .order_by(Dot.id)
+    ).scalars()
+    return listed, [
+        {"vote": d.vote_id, "item": d.item_id, "participant": d.participant_id, "count": d.count}
+        for d in dots
+    ]
+
+
 # Bounds on what one file may hold: far above a real day's workshop, low enough
 # that a crafted file cannot make one import take the server's memory or minutes.
 MOST = {
@@ -175,10 +243,12 @@ MOST = {
     "pins": 10_000,
     "themes": 10_000,
     "theme_pins": 10_000,
+    "votes": 1_000,
+    "dots": 50_000,
     "versions": 500,
 }
-# Keys a file may leave out: files written before themes existed have none.
-_OPTIONAL_LISTS = frozenset({"themes", "theme_pins"})
+# Keys a file may leave out: files written before themes (or votes) existed have none.
+_OPTIONAL_LISTS = frozenset({"themes", "theme_pins", "votes", "dots"})
 _QUESTION_SCOPE = re.compile(r"question:(0|[1-9][0-9]{0,9})")
 _FIELD_SCOPE = re.compile(r"field:([a-z_]{1,40})")
 _SECTIONS = frozenset(section.value for section in Section)
@@ -322,7 +392,7 @@ def _document(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
             item,
             at,
             {"key", "label", "statement"},
-            {"summary", "sources", "purpose", "values", "themes"},
+            {"summary", "sources", "purpose", "values", "themes", "votes"},
         )
         key = _choice(field["key"], f"{at}.key", fields)
         rebuilt: dict[str, Any] = {
@@ -342,6 +412,9 @@ def _document(value: Any, where: str, fields: set[str]) -> dict[str, Any]:
         pinned = _document_themes(field.get("themes", []), f"{at}.themes", gathers=False)
         if pinned:
             rebuilt["themes"] = pinned
+        voted = _document_votes(field.get("votes", []), f"{at}.votes")
+        if voted:
+            rebuilt["votes"] = voted
         kept["fields"].append(rebuilt)
     _unique([f["key"] for f in kept["fields"]], f"{where}.fields", "the field")
     accepted = _document_themes(doc.get("themes", []), f"{where}.themes", gathers=True)
@@ -401,6 +474,75 @@ def _document_themes(value: Any, where: str, *, gathers: bool) -> list[dict[str,
     return kept
 
 
+def _vote_title(value: Any, where: str, kind: str) -> str:
+    """A vote's question, cleaned by the votes' rules (blank: the kind's own), or refused."""
+    if not isinstance(value, str):
+        raise _Refused(where, "must be text")
+    return _canvas_rules(value, where, lambda text: vote_rules.title_text(text, kind))
+
+
+def _item_label(value: Any, where: str, kind: str) -> str:
+    """A vote item's words: a theme's name or an answer (bounded as answers), or a statement."""
+    limit = STATEMENT_MAX if kind == "statements" else ANSWER_MAX
+    return _text(value, where, limit, multiline=True)
+
+
+def _item_list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list) or not (
+        vote_rules.ITEMS_MIN <= len(value) <= vote_rules.ITEMS_MAX
+    ):
+        raise _Refused(
+            where,
+            f"must be a list of {vote_rules.ITEMS_MIN} to {vote_rules.ITEMS_MAX} items",
+        )
+    return value
+
+
+def _document_votes(value: Any, where: str) -> list[dict[str, Any]]:
+    """A sealed field's dot votes with their results, rebuilt as services/canvas.py writes them."""
+    if not isinstance(value, list) or len(value) > MOST["votes"]:
+        raise _Refused(where, f"must be a list of at most {MOST['votes']} votes")
+    kept = []
+    for index, item in enumerate(value):
+        at = f"{where}[{index}]"
+        vote = _object(
+            item, at, {"vote_id", "title", "kind", "status", "dots_each", "voters", "items"}
+        )
+        kind = _choice(vote["kind"], f"{at}.kind", vote_rules.KINDS)
+        each = _int(vote["dots_each"], f"{at}.dots_each", 1, vote_rules.DOTS_MAX)
+        voters = _int(vote["voters"], f"{at}.voters", 0, MOST["participants"])
+        items = []
+        for number, entry in enumerate(_item_list(vote["items"], f"{at}.items")):
+            place = f"{at}.items[{number}]"
+            result = _object(entry, place, {"label", "dots"})
+            items.append(
+                {
+                    "label": _item_label(result["label"], f"{place}.label", kind),
+                    "dots": _int(result["dots"], f"{place}.dots", 0, each * voters),
+                }
+            )
+        placed = sum(i["dots"] for i in items)
+        if placed > each * voters:
+            raise _Refused(
+                f"{at}.items", f"holds {placed} dots; {voters} people with {each} each place fewer"
+            )
+        kept.append(
+            {
+                "vote_id": _int(vote["vote_id"], f"{at}.vote_id", 1, 2**53),
+                "title": _vote_title(vote["title"], f"{at}.title", kind),
+                "kind": kind,
+                "status": _choice(
+                    vote["status"], f"{at}.status", (vote_rules.OPEN, vote_rules.CLOSED)
+                ),
+                "dots_each": each,
+                "voters": voters,
+                "items": items,
+            }
+        )
+    _unique([v["vote_id"] for v in kept], where, "the vote")
+    return kept
+
+
 def _purpose(value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ValidationError("Strategic purpose is viability, momentum or both.")
@@ -447,7 +589,15 @@ def _checked(data: Any) -> dict[str, Any]:
         data["workshop"],
         "workshop",
         {"title", "method", "phase"},
-        {"organisation", "position", "answering_open", "created_at", "started_at", "ended_at"},
+        {
+            "organisation",
+            "position",
+            "answering_open",
+            "created_at",
+            "started_at",
+            "ended_at",
+            "vote",
+        },
     )
     method_key = _choice(info["method"], "workshop.method", METHODS)
     method = METHODS[method_key]
@@ -610,6 +760,8 @@ def _checked(data: Any) -> dict[str, Any]:
     _unique([(p["field"], p["answer"]) for p in pins], "pins", "the pin")
 
     themes, theme_pins = _checked_themes(data, questions, answers, fields)
+    votes, dots = _checked_votes(data, themes, answers, people, fields)
+    current = _current_vote(info.get("vote"), votes)
 
     versions = []
     for index, item in enumerate(_list(data["versions"], "versions")):
@@ -634,6 +786,9 @@ def _checked(data: Any) -> dict[str, Any]:
         "pins": pins,
         "themes": themes,
         "theme_pins": theme_pins,
+        "votes": votes,
+        "dots": dots,
+        "vote": current,
         "versions": versions,
     }
 
@@ -713,6 +868,120 @@ def _checked_themes(
         pins.append({"field": _choice(p["field"], f"{at}.field", fields), "theme": theme})
     _unique([(p["field"], p["theme"]) for p in pins], "theme_pins", "the pin")
     return themes, pins
+
+
+def _checked_votes(
+    data: dict[str, Any],
+    themes: list[dict[str, Any]],
+    answers: list[dict[str, Any]],
+    people: set[int],
+    fields: set[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The live dot votes and their dots; a file written before votes has none."""
+    refs = {"themes": {t["id"] for t in themes}, "answers": {a["id"] for a in answers}}
+    votes: list[dict[str, Any]] = []
+    of_item: dict[int, int] = {}  # the vote of each item
+    for index, item in enumerate(_list(data.get("votes", []), "votes")):
+        at = f"votes[{index}]"
+        v = _object(
+            item,
+            at,
+            {"id", "title", "kind", "field", "dots", "stack", "status", "items"},
+            {"results_hidden", "created_at", "closed_at"},
+        )
+        kind = _choice(v["kind"], f"{at}.kind", vote_rules.KINDS)
+        status = _choice(v["status"], f"{at}.status", (vote_rules.OPEN, vote_rules.CLOSED))
+        vote_id = _int(v["id"], f"{at}.id", 1, 2**53)
+        items = []
+        for number, entry in enumerate(_item_list(v["items"], f"{at}.items")):
+            place = f"{at}.items[{number}]"
+            i = _object(entry, place, {"id", "label"}, {"ref"})
+            item_id = _int(i["id"], f"{place}.id", 1, 2**53)
+            if item_id in of_item:
+                raise _Refused(f"{place}.id", f"repeats the item id {item_id}")
+            of_item[item_id] = vote_id
+            ref = _int(i.get("ref"), f"{place}.ref", 1, 2**53, null=True)
+            if ref is not None and ref not in refs.get(kind, set()):
+                raise _Refused(
+                    f"{place}.ref",
+                    "must be null on a vote on statements"
+                    if kind == "statements"
+                    else f"no {kind[:-1]} has id {ref}",
+                )
+            items.append(
+                {
+                    "id": item_id,
+                    "label": _item_label(i["label"], f"{place}.label", kind),
+                    "ref": ref,
+                }
+            )
+        votes.append(
+            {
+                "id": vote_id,
+                "title": _vote_title(v["title"], f"{at}.title", kind),
+                "kind": kind,
+                "field": _choice(v["field"], f"{at}.field", fields),
+                "dots": _int(v["dots"], f"{at}.dots", 1, vote_rules.DOTS_MAX),
+                "stack": _bool(v["stack"], f"{at}.stack"),
+                "status": status,
+                "results_hidden": _bool(v.get("results_hidden", False), f"{at}.results_hidden"),
+                "created_at": _moment(v.get("created_at"), f"{at}.created_at"),
+                # Only a closed vote has closed.
+                "closed_at": _moment(v.get("closed_at"), f"{at}.closed_at")
+                if status == vote_rules.CLOSED
+                else None,
+                "items": items,
+            }
+        )
+    _unique([v["id"] for v in votes], "votes", "the id")
+    opened = [index for index, v in enumerate(votes) if v["status"] == vote_rules.OPEN]
+    if len(opened) > 1:
+        raise _Refused(f"votes[{opened[1]}].status", "one vote is open at a time")
+    by_id = {v["id"]: v for v in votes}
+
+    dots: list[dict[str, Any]] = []
+    placed: dict[tuple[int, int], int] = {}  # each person's dots on each vote
+    for index, item in enumerate(_list(data.get("dots", []), "dots")):
+        at = f"dots[{index}]"
+        d = _object(item, at, {"vote", "item", "participant", "count"})
+        vote_id = _int(d["vote"], f"{at}.vote", 1, 2**53)
+        if vote_id not in by_id:
+            raise _Refused(f"{at}.vote", f"no vote has id {vote_id}")
+        item_id = _int(d["item"], f"{at}.item", 1, 2**53)
+        if of_item.get(item_id) != vote_id:
+            raise _Refused(f"{at}.item", f"vote {vote_id} has no item with id {item_id}")
+        participant = _int(d["participant"], f"{at}.participant", 1, 2**53)
+        if participant not in people:
+            raise _Refused(f"{at}.participant", f"no participant has id {participant}")
+        vote = by_id[vote_id]
+        count = _int(d["count"], f"{at}.count", 1, vote_rules.DOTS_MAX)
+        # The checks votes.allocation makes of what a phone places.
+        if count > 1 and not vote["stack"]:
+            raise _Refused(f"{at}.count", f"vote {vote_id} takes one dot per item from a person")
+        total = placed.get((participant, vote_id), 0) + count
+        if total > vote["dots"]:
+            raise _Refused(
+                f"{at}.count",
+                f"participant {participant} places {total} dots on vote {vote_id}, "
+                f"which gives each person {vote['dots']}",
+            )
+        placed[(participant, vote_id)] = total
+        dots.append({"vote": vote_id, "item": item_id, "participant": participant, "count": count})
+    _unique([(d["participant"], d["item"]) for d in dots], "dots", "the participant and item")
+    return votes, dots
+
+
+def _current_vote(value: Any, votes: list[dict[str, Any]]) -> int | None:
+    """The file's vote every screen shows now: one of its votes, and the open one if any."""
+    current = _int(value, "workshop.vote", 1, 2**53, null=True)
+    if current is not None and current not in {v["id"] for v in votes}:
+        raise _Refused("workshop.vote", f"no vote has id {current}")
+    for index, vote in enumerate(votes):
+        if vote["status"] == vote_rules.OPEN and vote["id"] != current:
+            raise _Refused(
+                f"votes[{index}].status", "an open vote is the one the screens show (workshop.vote)"
+            )
+    return current
 
 
 def _now_if_none(moment: datetime | None) -> datetime:
@@ -797,6 +1066,34 @@ def import_workshop(data: Any, team_id: int, created_by_id: int | None = None) -
             db.session.add(
                 ThemePin(workshop_id=workshop.id, field=p["field"], theme_id=themes[p["theme"]].id)
             )
+        made: dict[int, Vote] = {}
+        items: dict[int, VoteItem] = {}
+        for v in clean["votes"]:
+            refs: dict[int, Any] = {"themes": themes, "answers": answers}.get(v["kind"], {})
+            made[v["id"]] = vote = Vote(
+                workshop_id=workshop.id,
+                **{k: v[k] for k in ("title", "kind", "field", "dots", "stack", "status")},
+                results_hidden=v["results_hidden"],
+                created_at=_now_if_none(v["created_at"]),
+                closed_at=v["closed_at"],
+            )
+            for position, i in enumerate(v["items"]):
+                ref = refs[i["ref"]].id if i["ref"] is not None else None
+                items[i["id"]] = VoteItem(position=position, label=i["label"], ref_id=ref)
+                vote.items.append(items[i["id"]])
+            db.session.add(vote)
+        db.session.flush()
+        for d in clean["dots"]:
+            db.session.add(
+                Dot(
+                    vote_id=made[d["vote"]].id,
+                    item_id=items[d["item"]].id,
+                    participant_id=people[d["participant"]].id,
+                    count=d["count"],
+                )
+            )
+        if clean["vote"] is not None:
+            workshop.vote_id = made[clean["vote"]].id
         for v in clean["versions"]:
             db.session.add(
                 CanvasVersion(

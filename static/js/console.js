@@ -28,6 +28,7 @@ import { LIST_PAGE, listWindow, moreLabel, nextLimit, windowSummary } from "./li
 import { createSynthesis } from "./synthesis.js";
 import { groupable, questionScope, replaceScope, scopeThemes, unthemed } from "./themes-core.js";
 import { createThemesPanel } from "./themes-panel.js";
+import { createVotePanel } from "./vote-panel.js";
 
 const body = document.body;
 const workshopId = Number(body.dataset.workshopId);
@@ -65,6 +66,7 @@ const ui = {
   showCloud: byId("btn-show-cloud"),
   showThemes: byId("btn-show-themes"),
   themesSlot: byId("themes-slot"),
+  voteSlot: byId("vote-slot"),
   answersUnthemed: byId("answers-unthemed"),
   answersUnthemedLabel: byId("answers-unthemed-label"),
   cloudPanel: byId("cloud-panel"),
@@ -136,6 +138,10 @@ const model = {
   cloud: null,
   // Every theme of the workshop, suggested or accepted, each with its scope (themes-core.js).
   themes: [],
+  // The dot vote on the screens, with its results (vote-bars.js), and the canvas's fields.
+  vote: null,
+  votes: [],
+  fields: [],
 };
 
 let initialised = false;
@@ -232,6 +238,13 @@ live.on("wall", ({ wall }) => applyWall(wall));
 
 live.on("themes", ({ scope, themes }) => applyThemes(scope, themes));
 
+// Dots arrive coalesced; results of a vote no longer on the screens are old news.
+live.on("vote_results", (vote) => {
+  if (!model.vote || model.vote.id !== vote.id) return;
+  model.vote = vote;
+  scheduleRender();
+});
+
 live.on("cloud", (cloud) => {
   model.cloud = cloud;
   scheduleRender();
@@ -284,6 +297,9 @@ function applyState(state) {
   if (state.wall) model.wall = state.wall;
   if ("cloud" in state) model.cloud = state.cloud;
   if (state.themes) model.themes = state.themes;
+  if ("vote" in state) model.vote = state.vote;
+  if (state.votes) model.votes = state.votes;
+  if (state.canvas) model.fields = state.canvas.fields.map((f) => ({ key: f.key, label: f.label }));
   if (state.canvas) model.versions = state.canvas.versions || [];
   const after = currentQuestion();
   const wasPhase = initialised && model.phase;
@@ -336,6 +352,7 @@ function render() {
   renderNextStep();
   renderLock();
   if (w.phase === "synthesis") synthesis.render();
+  renderVote();
   fresh.clear();
   // A control that went away under the keyboard focus (Start once started, Next on
   // the last question) hands the focus on instead of dropping it on the page.
@@ -992,6 +1009,31 @@ function renderCloudPanel() {
   ui.cloudEmpty.hidden = words.length > 0;
   ui.cloudHidden.hidden = hidden.length === 0;
   setText(ui.cloudSummary, view ? `${plural(words.length, "word")} from ${plural(view.answers, "answer")}` : "");
+}
+
+const votePanel = createVotePanel({
+  live,
+  context: () => ({
+    phase: model.workshop.phase,
+    question: currentQuestion(),
+    questions: model.questions,
+    fields: model.fields,
+    themes: model.themes,
+    answers: model.answers,
+  }),
+  onVote(vote) {
+    model.vote = vote;
+    render();
+  },
+});
+
+function renderVote() {
+  const phase = model.workshop.phase;
+  const on = phase === "questions" || phase === "synthesis" || Boolean(model.vote);
+  ui.voteSlot.hidden = !on;
+  if (!on) return;
+  if (!ui.voteSlot.firstElementChild) ui.voteSlot.append(votePanel.node);
+  votePanel.update(model.vote);
 }
 
 // One themes panel per question, made when the room first reaches it.

@@ -6,6 +6,10 @@
 // Every answer carries a client key. It waits in localStorage until the server
 // acknowledges it, so an answer typed in a dead spot is sent when the
 // connection returns, and a retry is stored once.
+//
+// While the facilitator runs a dot vote, it shows above the rest (or instead of
+// the lobby). A phone's dots (vote-budget.js) are sent whole, a moment after the
+// last tap, and kept in localStorage until acknowledged, like the answers.
 
 import {
   announce,
@@ -25,6 +29,7 @@ import {
   pageView,
   paintPurposeAndValues,
   plural,
+  quote,
   reconcile,
   retryDelay,
   RETRYABLE,
@@ -35,6 +40,26 @@ import {
   timerStartWords,
 } from "./live.js";
 import { phoneEntry } from "./phone-join.js";
+import {
+  addDot,
+  applyAck,
+  canAdd,
+  canTake,
+  createBudget,
+  dotsLeft,
+  dotsOn,
+  dotsWords,
+  dropPending,
+  followVote,
+  fromOtherTab,
+  hasPending,
+  keptFor,
+  leftWords,
+  placed,
+  takeDot,
+  toggleDot,
+  toSend,
+} from "./vote-budget.js";
 
 const body = document.body;
 const workshopId = Number(body.dataset.workshopId);
@@ -76,6 +101,17 @@ const ui = {
   synthesis: byId("phone-synthesis"),
   synthesisTitle: byId("synthesis-title"),
   canvasList: byId("canvas-list"),
+  vote: byId("phone-vote"),
+  voteTitle: byId("vote-title"),
+  voteOpen: byId("vote-open"),
+  voteHelp: byId("vote-help"),
+  voteBudget: byId("vote-budget"),
+  voteBudgetDots: byId("vote-budget-dots"),
+  voteLeft: byId("vote-left"),
+  voteItems: byId("vote-items"),
+  voteStatus: byId("vote-status"),
+  voteClosed: byId("vote-closed"),
+  voteClosedText: byId("vote-closed-text"),
 };
 
 // ------------------------------------------------------------------ storage
@@ -166,6 +202,7 @@ const live = connectLive({
     model.outbox = model.outbox.filter((e) => !stored.has(e.client_key));
     saveOutbox();
     ui.error.hidden = true;
+    joinVote(ack);
     if (!ack.stale) applyState(ack.state);
     else render();
     if (fromForm) {
@@ -175,17 +212,23 @@ const live = connectLive({
       announce(`You have joined as ${ack.me.name}.`);
     }
     flush();
+    sendDots();
   },
   onJoinFailed(error) {
     if (entry.refused(error)) return;
     showRefusal(error);
   },
-  onStatus: () => renderAnswers(),
+  onStatus: () => {
+    renderAnswers();
+    renderVoteStatus();
+  },
 });
 
 function showRefusal(error) {
   body.dataset.view = "error";
-  for (const section of [ui.join, ui.connecting, ui.lobby, ui.question, ui.ended, ui.synthesis]) section.hidden = true;
+  for (const section of [ui.join, ui.connecting, ui.lobby, ui.question, ui.ended, ui.synthesis, ui.vote]) {
+    section.hidden = true;
+  }
   ui.error.hidden = false;
   setText(ui.errorText, error.message);
 }
@@ -252,6 +295,7 @@ function applyState(state) {
   model.workshop = state.workshop;
   model.question = state.question;
   model.canvas = state.canvas || null;
+  followVoteState(state.vote || null);
   render();
 }
 
@@ -266,7 +310,10 @@ function render() {
   const w = model.workshop;
   if (!w) return;
   const q = currentQuestion();
-  const view = w.phase === "ended" ? "ended" : q ? "question" : w.phase === "synthesis" && model.canvas ? "synthesis" : "lobby";
+  const voteShown = Boolean(voting.vote && voting.budget) && w.phase !== "ended";
+  let view = w.phase === "ended" ? "ended" : q ? "question" : w.phase === "synthesis" && model.canvas ? "synthesis" : "lobby";
+  // A vote takes the lobby's place; above a question or the canvas, it comes first.
+  if (view === "lobby" && voteShown) view = "vote";
   const wasView = body.dataset.view;
   body.dataset.view = view;
   ui.join.hidden = true;
@@ -276,6 +323,8 @@ function render() {
   ui.question.hidden = view !== "question";
   ui.ended.hidden = view !== "ended";
   ui.synthesis.hidden = view !== "synthesis";
+  ui.vote.hidden = !voteShown;
+  renderVote();
   if (view === "synthesis") {
     renderCanvas();
     if (wasView !== "synthesis" && wasView !== "connecting") {
@@ -696,6 +745,7 @@ async function flush() {
 
 setInterval(() => {
   if (model.outbox.length && live.isJoined()) flush();
+  if (hasPending(voting.budget) && live.isJoined()) sendDots();
 }, RETRY_MS);
 
 ui.form.addEventListener("submit", (event) => {
@@ -983,4 +1033,367 @@ async function react(key, kind) {
   else model.reactions.delete(key);
   paintCanvasItem(item, field);
   showError(item.parts.error, `Not sent: ${ack.error.message}`);
+}
+
+// ------------------------------------------------------------------ the dot vote
+
+// Taps this close together go as one send: the whole allocation, once they settle.
+const VOTE_DEBOUNCE_MS = 400;
+// "2 of 3 dots left" is said once the taps pause, not on every one.
+const VOTE_SAY_MS = 900;
+
+const voting = {
+  // The vote as the last state had it, and this person's dots on it (vote-budget.js).
+  vote: null,
+  budget: null,
+  // Item id -> label, kept for "Your dots: …" once the closed vote comes without its items.
+  labels: new Map(),
+  // The payload on its way, and which send it is (a reconnect forgets the one in flight).
+  inflight: null,
+  sends: 0,
+  debounce: null,
+  retryTimer: null,
+  retryAt: 0,
+  refusals: 0,
+  // Why the last change was refused for good, shown until the next tap.
+  error: null,
+  saved: false,
+  // The focus was on a button that is gone: the title takes it once drawn.
+  focusTitle: false,
+};
+const voteRows = new Map();
+let voteSayTimer = null;
+
+function labelOf(key) {
+  return voting.labels.get(String(key)) || null;
+}
+
+/** Keep this person's dots, the change not yet acknowledged and the labels, across a reload. */
+function keepVote() {
+  if (!voting.budget) {
+    store("vote", null);
+    return;
+  }
+  store("vote", {
+    ...keptFor(voting.budget, voting.inflight && voting.inflight.dots),
+    labels: Object.fromEntries(voting.labels),
+  });
+}
+
+function rememberLabels(vote) {
+  if (!vote || !vote.items) return;
+  for (const item of vote.items) voting.labels.set(String(item.id), item.label);
+}
+
+/** A new vote (or none): forget the last one's sends, timers and words. */
+function resetVote(vote) {
+  clearTimeout(voting.debounce);
+  clearTimeout(voting.retryTimer);
+  Object.assign(voting, { debounce: null, retryTimer: null, retryAt: 0, refusals: 0, error: null, saved: false });
+  voting.inflight = null;
+  voting.sends += 1;
+  voting.labels = new Map();
+  voteRows.clear();
+  ui.voteItems.replaceChildren();
+  rememberLabels(vote);
+}
+
+/**
+ * A join came back (the first, or after a reconnect): the server's dots are the
+ * acknowledged ones; a change this page, or this phone before a reload, had not had
+ * acknowledged is taken up on top of them, and sent at once.
+ */
+function joinVote(ack) {
+  const vote = ack.stale ? voting.vote : (ack.state && ack.state.vote) || null;
+  if (!vote) {
+    if (!ack.stale) followVoteState(null);
+    return;
+  }
+  const mine = ack.my_dots && ack.my_dots.vote_id === vote.id ? ack.my_dots.dots : {};
+  let kept;
+  if (voting.budget && voting.budget.voteId === vote.id) {
+    kept = keptFor(voting.budget, voting.inflight && voting.inflight.dots);
+  } else {
+    // A reload: what this phone kept, for this vote only.
+    kept = load("vote", null);
+    resetVote(vote);
+    if (kept && kept.vote_id === vote.id && kept.labels) {
+      for (const [key, label] of Object.entries(kept.labels)) if (!voting.labels.has(key)) voting.labels.set(key, label);
+    }
+  }
+  voting.vote = vote;
+  voting.budget = createBudget(vote, mine, kept);
+  if (placed(voting.budget) > 0) voting.saved = true;
+  // What was on its way is answered, or lost, by now; send again without waiting.
+  voting.inflight = null;
+  voting.sends += 1;
+  voting.retryAt = 0;
+  clearTimeout(voting.retryTimer);
+  voting.retryTimer = null;
+  keepVote();
+}
+
+/** A `state` came: the vote opened, closed, or left the screens. */
+function followVoteState(vote) {
+  const before = voting.vote;
+  const wasOpen = Boolean(voting.budget && voting.budget.open);
+  // Its buttons go: the focus moves to the vote's title, or to the page, not nowhere.
+  const hadFocus = ui.voteOpen.contains(document.activeElement);
+  if (!vote || !before || before.id !== vote.id) resetVote(vote);
+  else rememberLabels(vote);
+  voting.vote = vote;
+  voting.budget = followVote(voting.budget, vote);
+  keepVote();
+  if (!vote) {
+    if (hadFocus) ui.main.focus({ preventScroll: true });
+    return;
+  }
+  if (!before || before.id !== vote.id) {
+    if (hadFocus) voting.focusTitle = true;
+    if (vote.status === "open") {
+      announce(`A vote has opened: ${vote.title}. You have ${plural(vote.dots, "dot")} to place.`);
+      // Where the person sees it, unless they are typing an answer.
+      const typing = document.activeElement && document.activeElement.matches("textarea, input");
+      if (!typing) window.scrollTo({ top: 0 });
+    }
+  } else if (wasOpen && !voting.budget.open) {
+    clearTimeout(voting.debounce);
+    voting.debounce = null;
+    voting.focusTitle = hadFocus;
+    announce(`The vote has closed. Your dots: ${dotsWords(voting.budget, labelOf)}.`);
+  }
+}
+
+// ------------------------------------------------------------------ placing dots
+
+/** A tap on + (add), − (take) or, without stacking, the item's one toggle. */
+function tapDot(key, how) {
+  const b = voting.budget;
+  if (!b) return;
+  const next = how === "add" ? addDot(b, key) : how === "take" ? takeDot(b, key) : toggleDot(b, key);
+  if (next === b) return;
+  const focused = document.activeElement;
+  voting.budget = next;
+  voting.error = null;
+  keepVote();
+  renderVote();
+  keepFocusIn(key, focused);
+  sayDotsLeft();
+  clearTimeout(voting.debounce);
+  voting.debounce = setTimeout(() => {
+    voting.debounce = null;
+    sendDots();
+  }, VOTE_DEBOUNCE_MS);
+}
+
+/** A + that just switched off (the last dot is placed) hands the focus to its −. */
+function keepFocusIn(key, focused) {
+  const row = voteRows.get(key);
+  if (!row || !focused || !row.contains(focused) || !focused.disabled) return;
+  const other = [row.parts.take, row.parts.add, row.parts.toggle].find((b) => b && !b.disabled);
+  if (other) other.focus();
+}
+
+function sayDotsLeft() {
+  clearTimeout(voteSayTimer);
+  voteSayTimer = setTimeout(() => {
+    const b = voting.budget;
+    if (b && b.open) announce(`${leftWords(b)}.`, "vote-announcer");
+  }, VOTE_SAY_MS);
+}
+
+function retryDotsLater(error) {
+  voting.refusals += 1;
+  const wait = retryDelay(error, voting.refusals);
+  voting.retryAt = Date.now() + wait;
+  clearTimeout(voting.retryTimer);
+  voting.retryTimer = setTimeout(() => {
+    voting.retryTimer = null;
+    sendDots();
+  }, wait);
+}
+
+/** Send the whole allocation once the taps settle; one send at a time, the newest choice next. */
+async function sendDots() {
+  if (voting.inflight || voting.debounce || Date.now() < voting.retryAt) return;
+  const payload = toSend(voting.budget);
+  if (!payload || !live.isJoined()) {
+    renderVoteStatus();
+    return;
+  }
+  const send = ++voting.sends;
+  voting.inflight = payload;
+  keepVote();
+  renderVoteStatus();
+  const ack = await live.request("vote:dots", payload, { timeout: 10000 });
+  // A reconnect or another vote came meanwhile: its own send decides.
+  if (send !== voting.sends) return;
+  voting.inflight = null;
+  const b = voting.budget;
+  if (!b || b.voteId !== payload.vote_id) return;
+  if (ack.ok) {
+    voting.refusals = 0;
+    voting.error = null;
+    voting.saved = true;
+    voting.budget = applyAck(b, ack);
+  } else if (RETRYABLE.has(ack.error.code)) {
+    // Kept (and on this phone): offline, the next join sends it; else after a wait.
+    if (ack.error.code !== "offline") retryDotsLater(ack.error);
+  } else {
+    voting.budget = dropPending(b);
+    voting.error =
+      ack.error.code === "vote_closed"
+        ? "The vote closed before these dots were saved."
+        : `Not saved: ${ack.error.message}`;
+    announce(voting.error, "vote-announcer");
+  }
+  keepVote();
+  renderVote();
+  if (hasPending(voting.budget) && !voting.retryTimer) sendDots();
+}
+
+live.on("my_dots", (message) => {
+  const b = voting.budget;
+  const next = fromOtherTab(b, message);
+  if (next === b) return;
+  voting.budget = next;
+  voting.saved = true;
+  keepVote();
+  renderVote();
+  sayDotsLeft();
+  if (hasPending(next)) sendDots();
+});
+
+// ------------------------------------------------------------------ drawing the vote
+
+function dotMarks(filled, count, className) {
+  return Array.from({ length: count }, (_, n) => el("span", { className: `${className}${n < filled ? " is-filled" : ""}` }));
+}
+
+function buildVoteRow(key, stack) {
+  const labelId = `vote-item-${key}`;
+  const label = el("p", { className: "vote-item-label", attrs: { id: labelId, dir: "auto" } });
+  const marks = el("span", { className: "vote-item-marks", attrs: { "aria-hidden": "true" } });
+  const count = el("span", { className: "vote-item-count" });
+  const parts = { label, marks, count, stack };
+  let controls;
+  if (stack) {
+    parts.take = el("button", { className: "btn vote-btn vote-take", attrs: { type: "button" } }, [
+      el("span", { text: "−", attrs: { "aria-hidden": "true" } }),
+    ]);
+    parts.add = el("button", { className: "btn vote-btn vote-add", attrs: { type: "button" } }, [
+      el("span", { text: "+", attrs: { "aria-hidden": "true" } }),
+    ]);
+    parts.take.addEventListener("click", () => tapDot(key, "take"));
+    parts.add.addEventListener("click", () => tapDot(key, "add"));
+    controls = el("div", { className: "vote-controls", attrs: { role: "group", "aria-labelledby": labelId } }, [
+      parts.take,
+      parts.add,
+    ]);
+  } else {
+    parts.toggle = el("button", { className: "btn vote-btn vote-toggle", attrs: { type: "button", "aria-pressed": "false" } }, [
+      el("span", { className: "vote-toggle-mark", attrs: { "aria-hidden": "true" } }),
+      el("span", { className: "vote-toggle-text", text: "Dot" }),
+    ]);
+    parts.toggle.addEventListener("click", () => tapDot(key, "toggle"));
+    controls = el("div", { className: "vote-controls" }, [parts.toggle]);
+  }
+  // A toggle sits beside its label; + and − go under it, next to the item's dots.
+  const row = stack
+    ? el("li", { className: "vote-item", data: { itemId: key } }, [
+        label,
+        el("div", { className: "vote-item-foot" }, [el("p", { className: "vote-item-tally" }, [marks, count]), controls]),
+      ])
+    : el("li", { className: "vote-item is-toggle", data: { itemId: key } }, [label, controls]);
+  row.parts = parts;
+  return row;
+}
+
+function paintVoteRow(row, key, b) {
+  const p = row.parts;
+  const name = labelOf(key) || "";
+  const n = dotsOn(b, key);
+  setText(p.label, name);
+  row.dataset.dots = String(n);
+  row.classList.toggle("has-dots", n > 0);
+  setText(p.count, n ? plural(n, "dot") : "No dots");
+  p.marks.replaceChildren(...dotMarks(n, b.stack ? Math.max(n, 1) : 1, "vote-mark"));
+  const short = quote(name, 60);
+  if (p.stack) {
+    p.add.setAttribute("aria-label", `Add a dot to ${short}`);
+    p.take.setAttribute("aria-label", `Take a dot off ${short}`);
+    p.add.disabled = !canAdd(b, key);
+    p.take.disabled = !canTake(b, key);
+  } else {
+    p.toggle.setAttribute("aria-label", `Dot on ${short}`);
+    p.toggle.setAttribute("aria-pressed", String(n > 0));
+    p.toggle.disabled = n > 0 ? !canTake(b, key) : !canAdd(b, key);
+  }
+}
+
+function renderVote() {
+  const vote = voting.vote;
+  const b = voting.budget;
+  if (!vote || !b || ui.vote.hidden) return;
+  ui.vote.dataset.status = b.open ? "open" : "closed";
+  ui.vote.dataset.stack = String(b.stack);
+  setText(ui.voteTitle, vote.title);
+  ui.voteOpen.hidden = !b.open;
+  ui.voteClosed.hidden = b.open;
+  if (voting.focusTitle) {
+    voting.focusTitle = false;
+    ui.voteTitle.focus({ preventScroll: true });
+  }
+  if (!b.open) {
+    setText(ui.voteClosedText, `Your dots: ${dotsWords(b, labelOf)}.`);
+    return;
+  }
+  setText(
+    ui.voteHelp,
+    b.stack
+      ? `You have ${plural(b.dots, "dot")}. Put them on what matters most; several can go on one item.`
+      : `You have ${plural(b.dots, "dot")}: one each on the items that matter most.`,
+  );
+  setText(ui.voteLeft, leftWords(b));
+  ui.voteBudget.dataset.left = String(dotsLeft(b));
+  ui.voteBudgetDots.replaceChildren(...dotMarks(dotsLeft(b), b.dots, "vote-mark"));
+  const nodes = b.items.map((key) => {
+    let row = voteRows.get(key);
+    if (!row || row.parts.stack !== b.stack) {
+      row = buildVoteRow(key, b.stack);
+      voteRows.set(key, row);
+    }
+    paintVoteRow(row, key, b);
+    return row;
+  });
+  reconcile(ui.voteItems, nodes);
+  renderVoteStatus();
+}
+
+/** Under the items: whether the dots are saved, on their way, kept for later, or refused. */
+function renderVoteStatus() {
+  const b = voting.budget;
+  if (!b || !b.open) return;
+  let state = "idle";
+  let text = "";
+  if (voting.error) {
+    state = "error";
+    text = voting.error;
+  } else if (hasPending(b)) {
+    if (!live.isJoined()) {
+      state = "waiting";
+      text = "Not connected: your dots are kept on this phone and sent when the connection is back.";
+    } else if (voting.retryTimer) {
+      state = "waiting";
+      text = "Not saved yet. Trying again…";
+    } else {
+      state = "sending";
+      text = "Saving…";
+    }
+  } else if (voting.saved) {
+    state = "saved";
+    text = "Saved";
+  }
+  ui.voteStatus.dataset.state = state;
+  setText(ui.voteStatus, text);
 }

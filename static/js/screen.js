@@ -26,6 +26,7 @@ import {
   timerStartWords,
 } from "./live.js";
 import { boardPage, boardSummary } from "./themes-core.js";
+import { barLabel, rankedBars, resultsNote, turnoutText } from "./vote-bars.js";
 import { cloudSummary, placeWords, sizesFor } from "./word-cloud.js";
 import { DENSITIES, clampLines, createPacker, denser, densityFor, isDensest, packPages, pagerText, wrapPage } from "./wall-pages.js";
 
@@ -49,6 +50,11 @@ const ui = {
   cloud: byId("answer-cloud"),
   cloudList: byId("cloud-list"),
   themeBoard: byId("theme-board"),
+  vote: byId("screen-vote"),
+  voteTitle: byId("vote-title"),
+  voteBoard: byId("vote-board"),
+  voteTurnout: byId("vote-turnout"),
+  voteNote: byId("vote-note"),
   pager: byId("wall-pager"),
   pagerText: byId("wall-pager-text"),
   spotlight: byId("screen-spotlight"),
@@ -81,6 +87,7 @@ const model = {
   wall: { page: 0, rotate_seconds: 0, spotlight: null, show_as: "answers" },
   cloud: null,
   themes: null,
+  vote: null,
 };
 
 // The wall: fixed columns; a new card goes to the shortest one, so nothing
@@ -158,6 +165,12 @@ live.on("cloud", (cloud) => {
   if (showingCloud()) renderCloud();
 });
 
+live.on("vote_results", (vote) => {
+  if (!model.vote || !vote || vote.id !== model.vote.id) return;
+  model.vote = vote;
+  renderVote();
+});
+
 live.on("themes", (view) => {
   const q = model.question;
   if (!view || !q || view.question_id !== q.id) return;
@@ -200,6 +213,7 @@ function applyState(state) {
   model.wall = state.wall || { page: 0, rotate_seconds: 0, spotlight: null, show_as: "answers" };
   model.cloud = state.cloud || null;
   model.themes = state.themes || null;
+  model.vote = state.vote || null;
   // The same question and a turned page: turn the wall by as much (a new question starts afresh).
   const turned = wall.revealed && before && model.question && before.id === model.question.id ? model.wall.page - wallBefore.page : 0;
   wall.turns += turned;
@@ -217,14 +231,19 @@ function render() {
   const canvasShown = Boolean(model.canvas) && (w.phase === "synthesis" || (w.phase === "ended" && board.hasContent()));
   let view = w.phase === "questions" && model.question ? "question" : w.phase === "ended" ? "ended" : "lobby";
   if (canvasShown) view = w.phase === "ended" ? "ended-canvas" : "canvas";
+  // A dot vote on the screens takes the whole projector while it is there.
+  const voting = Boolean(model.vote) && (w.phase === "questions" || w.phase === "synthesis");
+  if (voting) view = "vote";
   body.dataset.view = view;
   // Closed to new people: the code and QR code give way to "Joining is closed" (screen.css).
   body.dataset.joining = w.joining_locked ? "closed" : "open";
   ui.lobby.hidden = view !== "lobby";
   ui.question.hidden = view !== "question";
   ui.ended.hidden = view !== "ended" && view !== "ended-canvas";
-  ui.canvas.hidden = !canvasShown;
-  if (canvasShown) {
+  ui.canvas.hidden = !canvasShown || voting;
+  ui.vote.hidden = !voting;
+  if (voting) renderVote();
+  if (canvasShown && !voting) {
     const ended = w.phase === "ended";
     setText(ui.boardEyebrow, ended ? "Our partnership strategy" : "Our partnership strategy, taking shape");
     ui.boardHint.hidden = ended;
@@ -566,6 +585,51 @@ function applyWall(next) {
   }
   scheduleRotation();
   renderSpotlight();
+}
+
+// --- a dot vote: ranked bars, or what is voted on until the results may be shown
+
+// Bars that stay readable from the back of the room; the rest are counted, never dropped.
+const VOTE_BARS = 10;
+const VOTE_ITEMS = 24;
+const voteRows = new Map();
+
+function voteRow(item, withResults) {
+  let row = voteRows.get(item.id);
+  if (!row || row.dataset.results !== String(withResults)) {
+    const label = el("span", { className: "vote-row-label", attrs: { dir: "auto" } });
+    const fill = el("span", { className: "vote-row-fill" });
+    const count = el("span", { className: "vote-row-count" });
+    const parts = withResults ? [label, el("span", { className: "vote-row-track", attrs: { "aria-hidden": "true" } }, [fill]), count] : [label];
+    row = el("li", { className: withResults ? "vote-row" : "vote-chip", data: { itemId: item.id, results: withResults } }, parts);
+    row.parts = { label, fill, count };
+    voteRows.set(item.id, row);
+  }
+  setText(row.parts.label, item.label);
+  if (withResults) {
+    setText(row.parts.count, String(item.dots));
+    row.parts.fill.style.inlineSize = `${Math.round(item.share * 100)}%`;
+    row.setAttribute("aria-label", barLabel(item));
+  }
+  return row;
+}
+
+function renderVote() {
+  const vote = model.vote;
+  if (!vote) return;
+  setText(ui.voteTitle, vote.title);
+  const bars = rankedBars(vote);
+  const withResults = bars.length > 0;
+  const items = withResults ? bars : vote.items || [];
+  const most = withResults ? VOTE_BARS : VOTE_ITEMS;
+  const shown = items.slice(0, most);
+  reconcile(ui.voteBoard, shown.map((item) => voteRow(item, withResults)));
+  for (const id of Array.from(voteRows.keys())) if (!items.some((i) => i.id === id)) voteRows.delete(id);
+  ui.voteBoard.dataset.results = String(withResults);
+  const rest = items.length - shown.length;
+  const more = rest > 0 ? ` · and ${plural(rest, "more item")}${withResults ? ", fewer dots" : ""}` : "";
+  setText(ui.voteTurnout, `${turnoutText(vote)}${more}`);
+  setText(ui.voteNote, resultsNote(vote));
 }
 
 // --- the themes the facilitator accepted: a board of cards, a page at a time

@@ -10,6 +10,7 @@
 
 import { createThemesPanel } from "./themes-panel.js";
 import { fieldScope, groupable, questionScope, replaceScope } from "./themes-core.js";
+import { rankedBars } from "./vote-bars.js";
 import {
   announce,
   clearError,
@@ -117,6 +118,8 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const groupsNode = el("div", { className: "syn-groups" });
     // The field's themes (over every question feeding it), and any each question has.
     const themesNode = el("div", { className: "syn-themes" });
+    // The dot votes that informed this field, with their results.
+    const votesNode = el("div", { className: "syn-votes" });
     const editorNode = el("div", { className: "syn-editor" });
 
     const section = el(
@@ -133,6 +136,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
         el("div", { className: "syn-field-body" }, [
           el("div", { className: "syn-answers" }, [
             el("h4", { className: "syn-col-title" }, [el("span", { text: "Answers" }), answersCount]),
+            votesNode,
             themesNode,
             groupsNode,
           ]),
@@ -155,7 +159,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     });
     const navItem = el("li", {}, [navLink]);
 
-    const view = { section, tally, pinned, answersCount, groupsNode, themesNode, panels: new Map(), navItem, navLink, navMark, navState, editorNode };
+    const view = { section, tally, pinned, answersCount, groupsNode, themesNode, votesNode, panels: new Map(), navItem, navLink, navMark, navState, editorNode };
     entry.view = view;
     if (key === "purpose") entry.purpose = buildPurpose(f, entry, editorNode);
     if (key === "values") entry.values = buildValues(f, entry, editorNode);
@@ -854,11 +858,31 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       }
       setText(entry.view.answersCount, count ? ` · ${count}` : "");
       renderThemes(key, entry, inField);
+      renderVotes(key, entry);
     }
     for (const id of Array.from(answerNodes.keys())) {
       const answer = model.answers.get(id);
       if (!answer || rootOf(answer).id !== id) answerNodes.delete(id);
     }
+  }
+
+  /** The field's dot votes, the one on the screens with its latest results. */
+  function renderVotes(key, entry) {
+    const votes = (model.votes || []).map((v) => (model.vote && model.vote.id === v.id ? model.vote : v)).filter((v) => v.field === key);
+    const signature = JSON.stringify(votes.map((v) => [v.id, v.title, v.status, v.items.map((i) => [i.label, i.dots])]));
+    if (entry.view.votesNode.dataset.signature === signature) return;
+    entry.view.votesNode.dataset.signature = signature;
+    entry.view.votesNode.replaceChildren(
+      ...votes.map((v) =>
+        el("p", { className: "syn-vote muted" }, [
+          el("span", { className: "tag", text: v.status === "open" ? "Dot vote, open" : "Dot vote" }),
+          " ",
+          el("span", { text: v.title, attrs: { dir: "auto" } }),
+          ": ",
+          el("span", { text: rankedBars(v).map((b) => `${b.label} ${b.dots}`).join(" · "), attrs: { dir: "auto" } }),
+        ]),
+      ),
+    );
   }
 
   /**

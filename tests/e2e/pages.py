@@ -199,3 +199,19 @@ def phone_gone_offline(browser, tmp_path: Path, database: str, title: str):  # t
         phone.context.set_offline(True)
         expect(phone.locator("#connection-status")).to_have_attribute("data-state", "offline")
         yield console, phone, problems
+
+
+def console_and_projector(browser, url: str, facilitator, workshop_id: int):  # type: ignore[no-untyped-def]
+    """Open the facilitator's console in a browser signed in as `facilitator` (a requests
+    session), and the workshop's projector page; return both pages."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.add_cookies(
+        [{"name": c.name, "value": c.value or "", "url": url} for c in facilitator.cookies]
+    )
+    console = context.new_page()
+    console.goto(f"{url}/workshops/{workshop_id}/console")
+    html = facilitator.get(f"{url}/workshops/{workshop_id}/console", timeout=5).text
+    token = html.split("/screen/", 1)[1].split('"', 1)[0]
+    projector = browser.new_context(**PROJECTOR).new_page()
+    projector.goto(f"{url}/screen/{token}")
+    return console, projector

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.pages import PROJECTOR
+from tests.e2e.pages import console_and_projector
 from tests.server.live_server import LiveClient, fresh_workshop, live_console, phone_client
 
 ANSWERS = [
@@ -44,19 +44,10 @@ def room(browser, live_url: str) -> Iterator[Room]:  # type: ignore[no-untyped-d
     for n, text in enumerate(ANSWERS):
         ack = phones[n % 3].send("answer:submit", {"question_id": question["id"], "text": text})
         assert ack["ok"], ack
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    context.add_cookies(
-        [{"name": c.name, "value": c.value or "", "url": live_url} for c in facilitator.cookies]
-    )
-    page = context.new_page()
-    page.goto(f"{live_url}/workshops/{workshop_id}/console")
-    html = facilitator.get(f"{live_url}/workshops/{workshop_id}/console", timeout=5).text
-    token = html.split("/screen/", 1)[1].split('"', 1)[0]
-    projector = browser.new_context(**PROJECTOR).new_page()
-    projector.goto(f"{live_url}/screen/{token}")
+    page, projector = console_and_projector(browser, live_url, facilitator, workshop_id)
     yield Room(live_url, workshop_id, question["id"], console, phones, page, projector)
     projector.context.close()
-    context.close()
+    page.context.close()
     for client in (console, *phones):
         client.close()
 

@@ -54,12 +54,17 @@ FACILITATOR_EVENTS: dict[str, dict[str, Any]] = {
     "theme:split": {"theme_id": 1},
     "theme:move": {"scope": "field:motivation", "answer_ids": [1], "label": "Mine"},
     "theme:pin": {"field": "vision", "theme_id": 1, "pinned": True},
+    "vote:open": {"kind": "statements", "field": "vision", "statements": ["Ours", "Theirs"]},
+    "vote:close": {},
+    "vote:results": {"shown": True},
+    "vote:clear": {},
 }
 PHONE_EVENTS: dict[str, dict[str, Any]] = {
     "answer:submit": {"question_id": 1, "text": "Injected"},
     "answer:edit": {"answer_id": 1, "text": "Rewritten"},
     "answer:delete": {"answer_id": 1},
     "canvas:react": {"field": "vision", "reaction": "concern"},
+    "vote:dots": {"vote_id": 1, "dots": {"1": 1}},
 }
 JOIN_EVENTS = {"console:join", "screen:join", "phone:join"}
 DENIED = {"forbidden", "not_joined", "not_found"}
@@ -102,6 +107,7 @@ class World:
             for answer, label in zip(self.answer_ids, ("One", "Two"), strict=True)
         ]
         console.send("workshop:synthesis")
+        self.vote = console.send("vote:open", {"kind": "themes", "scope": scope})["vote"]
         self.own_phone = ana
 
     def socket_roles(self) -> dict[str, Callable[[], Person]]:
@@ -154,6 +160,8 @@ def _payload(payload: dict[str, Any], world: World, event: str = "") -> dict[str
             continue
         if key in aimed:
             aimed[key] = world.answer_ids[0 if key == "answer_id" else 1]
+    if event == "vote:dots":
+        aimed = {"vote_id": world.vote["id"], "dots": {str(world.vote["items"][0]["id"]): 1}}
     if "participant_id" in aimed:
         aimed["participant_id"] = world.own_phone.join_ack["me"]["id"]
     return aimed

@@ -120,6 +120,13 @@ def _suggest(scene: Scene) -> None:
     scene.ids["suggested"] = [t["id"] for t in ack["themes"]]
 
 
+def _open_vote(scene: Scene) -> None:
+    ack = scene.console.send("vote:open", {"kind": "themes", "scope": _scope(scene)})
+    assert ack["ok"], ack
+    vote = ack["vote"]
+    scene.ids["vote"] = {"id": vote["id"], "item": str(vote["items"][0]["id"])}
+
+
 def _theme(label: str, answers: str) -> Callable[[Scene], None]:
     def run(scene: Scene) -> None:
         payload = {"scope": _scope(scene), "answer_ids": scene.ids[answers], "label": label}
@@ -201,6 +208,17 @@ STEPS: list[tuple[str, Callable[[Scene], None]]] = [
         ),
     ),
     ("theme:split", _facilitator("theme:split", lambda s: {"theme_id": s.ids["Customers"]})),
+    ("vote:open", _open_vote),
+    (
+        "vote:dots",
+        _phone(
+            "vote:dots",
+            lambda s: {"vote_id": s.ids["vote"]["id"], "dots": {s.ids["vote"]["item"]: 1}},
+        ),
+    ),
+    ("vote:results", _facilitator("vote:results", lambda s: {"shown": False})),
+    ("vote:close", _facilitator("vote:close")),
+    ("vote:clear", _facilitator("vote:clear")),
     ("timer:start", _facilitator("timer:start", lambda s: {"seconds": 60})),
     ("timer:stop", _facilitator("timer:stop")),
     ("workshop:next", _facilitator("workshop:next")),
@@ -291,6 +309,11 @@ MOVES = {
     "theme:rename": "room",
     "theme:merge": "room",
     "theme:split": "room",
+    "vote:open": "everyone",
+    "vote:dots": "none",
+    "vote:results": "room",
+    "vote:close": "everyone",
+    "vote:clear": "everyone",
     "theme:pin": "room",
     "theme:dismiss": "room",
     "timer:start": "everyone",
@@ -352,9 +375,17 @@ NOT_FOR_PHONES = {
     "moved",
     "reactions",
     "themes",
+    "vote_results",
 }
 # What only the console is sent: names, the share link, what moved for it alone.
-NOT_FOR_THE_PROJECTOR = {"participant", "share", "moved", "my_answer", "my_answer_removed"}
+NOT_FOR_THE_PROJECTOR = {
+    "participant",
+    "share",
+    "moved",
+    "my_answer",
+    "my_answer_removed",
+    "my_dots",
+}
 
 
 def _numbers(app: Flask, workshop_id: int) -> tuple[int, int]:

@@ -64,8 +64,11 @@ class Bool:
 class StrList:
     longest: int
     most: int
+    required: bool = True
 
-    def check(self, name: str, value: Any) -> list[str]:
+    def check(self, name: str, value: Any) -> list[str] | None:
+        if value is None and not self.required:
+            return None
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ValidationError(f"'{name}' must be a list of text.")
         if len(value) > self.most:
@@ -93,7 +96,26 @@ class IdList:
         return list(value)
 
 
-Rule = Int | Str | Bool | StrList | IdList
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """An object of whole numbers by id (JSON keys are text), at most `most` of them."""
+
+    most: int
+
+    def check(self, name: str, value: Any) -> dict[str, int]:
+        if not isinstance(value, dict):
+            raise ValidationError(f"'{name}' must be an object of counts by id.")
+        if len(value) > self.most:
+            raise ValidationError(f"'{name}' holds at most {self.most} entries.")
+        if not all(
+            isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= 1000
+            for count in value.values()
+        ):
+            raise ValidationError(f"Each count of '{name}' must be a whole number from 0.")
+        return dict(value)
+
+
+Rule = Int | Str | Bool | StrList | IdList | Counts
 Schema = Mapping[str, Rule]
 # The database's own bound (a 32-bit column on PostgreSQL), well under what a browser
 # holds exactly (2**53); a larger number would overflow in the query as a server error.

@@ -16,6 +16,7 @@ from ..changes import (
     AnswerRemoved,
     AnswersMerged,
     Change,
+    DotsPlaced,
     FieldChanged,
     ParticipantJoined,
     ParticipantRemoved,
@@ -25,6 +26,7 @@ from ..changes import (
     ShareChanged,
     ThemesChanged,
     VersionSealed,
+    VoteChanged,
     WallChanged,
 )
 from ..extensions import db, socketio
@@ -51,10 +53,12 @@ from .snapshots import (
     wall_view,
 )
 from .theme_views import scope_view, screen_themes
+from .vote_views import console_vote, screen_vote
 
 COUNTS = "counts"
 CLOUD = "cloud"
 THEMES = "themes"
+VOTES = "votes"
 # Changes after which a question's word cloud may read differently.
 _CLOUD_CHANGES = (AnswerChanged, AnswerRemoved, AnswersMerged, ParticipantRemoved)
 _REACTIONS = "reactions:"
@@ -62,7 +66,9 @@ _REACTIONS = "reactions:"
 _WHOLE = (RoomChanged, VersionSealed)
 # After a removal the console and the projector get theirs (people, answers, counts and
 # tallies all change); the phones' state does not, and a room of phones is not sent it.
-_WHOLE_FOR_THE_ROOM = (ParticipantRemoved,)
+# So after a vote's results are shown or hidden (a VoteChanged for the room alone; one
+# that phones hear is a whole change, above).
+_WHOLE_FOR_THE_ROOM = (ParticipantRemoved, VoteChanged)
 
 
 def deliver(changes: list[Change]) -> None:
@@ -81,7 +87,9 @@ def deliver(changes: list[Change]) -> None:
         if workshop is None:
             continue
         whole = any(
-            isinstance(c, _WHOLE) or (isinstance(c, RoomMoved) and not c.within_questions)
+            isinstance(c, _WHOLE)
+            or (isinstance(c, RoomMoved) and not c.within_questions)
+            or (isinstance(c, VoteChanged) and c.phones)
             for c in group
         )
         if whole:
@@ -115,6 +123,8 @@ def _deliver_one(workshop: Workshop, change: Change, whole: bool, origin: str | 
         publish_presence(workshop, change.participant, set())
     elif isinstance(change, ReactionChanged):
         publish_reactions(workshop.id, change.field_key)
+    elif isinstance(change, DotsPlaced):
+        publish_dots(workshop, change, skip_sid=origin)
     elif whole:
         return  # the whole state already carried it
     elif isinstance(change, FieldChanged):
@@ -343,6 +353,18 @@ def publish_themes(workshop: Workshop, scope: str) -> None:
     live_updates.mark(workshop.id, COUNTS)
 
 
+def publish_dots(workshop: Workshop, placed: DotsPlaced, *, skip_sid: str | None = None) -> None:
+    """Have the vote's results sent soon, coalesced; the voter's other tabs get its dots now."""
+    live_updates.mark(workshop.id, VOTES)
+    dots = {str(item): count for item, count in placed.placed.items()}
+    socketio.emit(
+        "my_dots",
+        {"vote_id": placed.vote_id, "dots": dots},
+        to=rooms.participant(placed.participant_id),
+        skip_sid=skip_sid,
+    )
+
+
 def publish_reactions(workshop_id: int, field: str) -> None:
     """Have a field's agree / concern tally sent to the console and the projector soon."""
     live_updates.mark(workshop_id, _REACTIONS + field)
@@ -381,6 +403,11 @@ def send_live_updates(workshop_id: int, topics: frozenset[str]) -> None:
             if question is not None and question.revealed:  # the projector's, once revealed
                 shown = {key: value for key, value in cloud.items() if key != "hidden"}
                 socketio.emit("cloud", shown, to=screen)
+    if VOTES in topics:
+        results = console_vote(workshop)
+        if results is not None:
+            socketio.emit("vote_results", results, to=console)
+            socketio.emit("vote_results", screen_vote(workshop), to=screen)
     if THEMES in topics:
         themes = screen_themes(workshop)
         if themes is not None:  # shown as themes, and revealed

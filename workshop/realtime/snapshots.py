@@ -25,6 +25,7 @@ from ..services import canvas
 from ..services.facilitation import accepting_answers
 from ..services.synthesis import own_reactions
 from .theme_views import console_themes, screen_themes
+from .vote_views import console_vote, console_votes, own_dots_view, phone_vote, screen_vote
 
 Payload = dict[str, Any]
 
@@ -247,6 +248,8 @@ def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "wall": wall_view(workshop),
         "cloud": cloud_view(workshop),
         "themes": console_themes(workshop.id),
+        "vote": console_vote(workshop),
+        "votes": console_votes(workshop.id),
     }
 
 
@@ -292,6 +295,7 @@ def screen_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "wall": wall_view(workshop, screen=True),
         "cloud": cloud_view(workshop, screen=True),
         "themes": screen_themes(workshop),
+        "vote": screen_vote(workshop),
     }
 
 
@@ -303,6 +307,7 @@ def phone_state(workshop: Workshop) -> Payload:
         "workshop": workshop_view(workshop, phone=True),
         "question": question_view(question, len(workshop.questions)) if question else None,
         "canvas": canvas_view(workshop) if workshop.phase == Phase.SYNTHESIS else None,
+        "vote": phone_vote(workshop),
     }
 
 
@@ -316,6 +321,7 @@ def phone_snapshot(workshop: Workshop, person: Participant) -> Payload:
         "me": {"id": person.id, "name": person.display_name, "anonymous": person.name is None},
         "answers": [own_answer_view(a) for a in mine],
         "reactions": own_reactions(person.id),
+        "my_dots": own_dots_view(workshop, person.id),
     }
 
 

@@ -192,12 +192,34 @@ def accepted_themes(workshop: Workshop) -> list[dict[str, Any]]:
     return sorted(found, key=lambda t: -len(t["sources"]))
 
 
+def vote_documents(workshop_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Return each field's dot votes with their results, oldest first, as documents hold them."""
+    from . import votes  # votes reads themes, which reads this module
+
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for vote in votes.all_votes(workshop_id):
+        ranked, voters = votes.results(vote)
+        found[vote.field].append(
+            {
+                "vote_id": vote.id,
+                "title": vote.title,
+                "kind": vote.kind,
+                "status": vote.status,
+                "dots_each": vote.dots,
+                "voters": voters,
+                "items": [{"label": r.item.label, "dots": r.dots} for r in ranked],
+            }
+        )
+    return found
+
+
 def field_document(
     field: CanvasField,
     label: str,
     summary: str,
     sources: list[Answer],
     themes: list[Theme] | None = None,
+    votes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Return one field as the canvas document holds it; pinned themes only when there are."""
     doc: dict[str, Any] = {
@@ -215,6 +237,8 @@ def field_document(
     # Only when some are: a document sealed before themes existed compares equal to today's.
     if themes:
         doc["themes"] = [theme_document(theme) for theme in themes]
+    if votes:
+        doc["votes"] = votes
     return doc
 
 
@@ -224,6 +248,7 @@ def document(workshop: Workshop) -> rules.Document:
     live = fields(workshop)
     pinned = pins(workshop.id)
     pinned_themes = theme_pins(workshop.id)
+    voted = vote_documents(workshop.id)
     doc: rules.Document = {
         "schema": rules.SCHEMA,
         "workshop": {
@@ -233,7 +258,12 @@ def document(workshop: Workshop) -> rules.Document:
         },
         "fields": [
             field_document(
-                live[f.key], f.label, f.summary, pinned.get(f.key, []), pinned_themes.get(f.key)
+                live[f.key],
+                f.label,
+                f.summary,
+                pinned.get(f.key, []),
+                pinned_themes.get(f.key),
+                voted.get(f.key),
             )
             for f in method.fields
         ],

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..method import get_method
 from ..models import Answer, CanvasField, CanvasVersion, Pin, Reaction, Workshop, utcnow
 from ..phases import Phase
-from . import canvas, facilitation
+from . import canvas, facilitation, votes
 from .lookup import present_participant as find_participant
 from .lookup import workshop_by_id
 from .transactions import writes
@@ -254,6 +254,7 @@ def finish(workshop_id: int) -> tuple[Workshop, CanvasVersion | None]:
     """End the workshop; a canvas changed since its last version is sealed first."""
     workshop = workshop_by_id(workshop_id)
     phases.end(workshop.pointer)  # refuse before sealing anything
+    votes.close_open(workshop)  # the vote ends with the workshop; its results count as they stand
     sealed = _new_version(workshop) if unsealed_changes(workshop) else None
     facilitation.end(workshop)
     record(RoomMoved(workshop.id, within_questions=False))
@@ -267,7 +268,12 @@ def unsealed_changes(workshop: Workshop) -> bool:
     if workshop.versions:
         return workshop.versions[-1].document["fields"] != current["fields"]
     return any(
-        f["statement"] or f.get("purpose") or any((f.get("values") or {}).values()) or f["sources"]
+        f["statement"]
+        or f.get("purpose")
+        or any((f.get("values") or {}).values())
+        or f["sources"]
+        or f.get("themes")
+        or f.get("votes")
         for f in current["fields"]
     )
 

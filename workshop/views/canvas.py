@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import access
 from ..canvas import PURPOSES, VALUE_FACETS, Document, compare
 from ..errors import NotFound
-from ..exports import answers_csv, json_document, markdown, themes_csv, words_csv
+from ..exports import answers_csv, json_document, markdown, themes_csv, votes_csv, words_csv
 from ..forms import ActionForm
 from ..models import CanvasVersion, Workshop
 from ..services import accounts, canvas, synthesis
@@ -183,6 +183,14 @@ def export_themes(workshop_id: int) -> Response:
     workshop = _facilitated(workshop_id)
     name = _filename(workshop, None, "csv").replace("-draft", "-themes")
     return _download(themes_csv(workshop), "text/csv", name)
+
+
+@bp.route("/workshops/<id:workshop_id>/votes.csv")
+def export_votes(workshop_id: int) -> Response:
+    """Download every dot vote's results."""
+    workshop = _facilitated(workshop_id)
+    name = _filename(workshop, None, "csv").replace("-draft", "-votes")
+    return _download(votes_csv(workshop), "text/csv", name)
 
 
 def _action(workshop_id: int) -> Workshop:

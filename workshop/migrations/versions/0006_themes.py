@@ -17,9 +17,8 @@ depends_on = None
 
 
 def _workshop() -> sa.Column:
-    return sa.Column(
-        "workshop_id", sa.Integer(), sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False
-    )
+    workshops = sa.ForeignKey("workshops.id", ondelete="CASCADE")
+    return sa.Column("workshop_id", sa.Integer(), workshops, nullable=False)
 
 
 def _theme() -> sa.Column:

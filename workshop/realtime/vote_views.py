@@ -1,0 +1,84 @@
+"""How a dot vote looks to each audience: phones get the items, never the results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import Vote, Workshop
+from ..services import votes
+from ..votes import OPEN
+
+Payload = dict[str, Any]
+
+
+def _base(vote: Vote) -> Payload:
+    return {
+        "id": vote.id,
+        "title": vote.title,
+        "kind": vote.kind,
+        "field": vote.field,
+        "dots": vote.dots,
+        "stack": vote.stack,
+        "status": vote.status,
+    }
+
+
+def phone_vote(workshop: Workshop) -> Payload | None:
+    """Return the vote on the screens as every phone shows it: its items, never results.
+
+    A closed vote keeps its items, so a phone opened after the close can still say
+    where its own dots went.
+    """
+    vote = votes.current(workshop)
+    if vote is None:
+        return None
+    return {**_base(vote), "items": [{"id": item.id, "label": item.label} for item in vote.items]}
+
+
+def results_view(vote: Vote, *, with_results: bool = True) -> Payload:
+    """Return a vote with its items, most dotted first, and its totals (the console's)."""
+    ranked, voters = votes.results(vote)
+    view = _base(vote)
+    view["results_hidden"] = vote.results_hidden
+    view["voters"] = voters
+    if with_results:
+        view["cast"] = sum(r.dots for r in ranked)
+        view["items"] = [
+            {
+                "id": r.item.id,
+                "label": r.item.label,
+                "ref_id": r.item.ref_id,
+                "dots": r.dots,
+                "voters": r.voters,
+            }
+            for r in ranked
+        ]
+    else:  # the projector before the close: what is voted on, in its order, and the turnout
+        view["items"] = [{"id": item.id, "label": item.label} for item in vote.items]
+    return view
+
+
+def console_vote(workshop: Workshop) -> Payload | None:
+    vote = votes.current(workshop)
+    return results_view(vote) if vote is not None else None
+
+
+def screen_vote(workshop: Workshop) -> Payload | None:
+    """Return the vote on the projector: results live, unless kept back until the close."""
+    vote = votes.current(workshop)
+    if vote is None:
+        return None
+    return results_view(vote, with_results=not (vote.results_hidden and vote.status == OPEN))
+
+
+def console_votes(workshop_id: int) -> list[Payload]:
+    """Return every vote of the workshop with its results, oldest first."""
+    return [results_view(vote) for vote in votes.all_votes(workshop_id)]
+
+
+def own_dots_view(workshop: Workshop, participant_id: int) -> Payload | None:
+    vote = votes.current(workshop)
+    if vote is None:
+        return None
+    placed = votes.own_dots(vote, participant_id)
+    return {"vote_id": vote.id, "dots": {str(item): count for item, count in placed.items()}}
