@@ -5,6 +5,16 @@
 // All text that reaches the page goes through textContent: answers, names and
 // titles are typed by people and are never parsed as HTML.
 
+import {
+  accountFor,
+  createTracker,
+  hasGap,
+  noteMessage,
+  remember,
+  replayAfter,
+  takeSnapshot,
+} from "./sequence-tracker.js";
+
 const STATUS_TEXT = {
   connecting: "Connecting…",
   connected: "Connected",
@@ -18,10 +28,6 @@ const JOIN_RETRY_MS = 3000;
 // Messages sent from different server threads (or processes) can overtake one
 // another: a missing change number gets this long to turn up before a resync.
 const GAP_GRACE_MS = 1500;
-// A snapshot built before a change can arrive after it: the numbered changes of
-// this long ago are kept, to be applied again on top of such a snapshot.
-const RECENT_MS = 15000;
-const RECENT_MAX = 2000;
 
 /** Resolve after `ms` milliseconds. */
 export function sleep(ms) {
@@ -408,29 +414,22 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
   let retryTimer = null;
   // Refused joins in a row, for the growing wait between tries.
   let joinRefusals = 0;
-  // The workshop's change number: every number up to `lastSeq` is accounted for;
-  // numbers above it that already came are in `ahead`. A hole that stays open for
+  // The workshop's change numbers (sequence-tracker.js). A hole that stays open for
   // GAP_GRACE_MS means a message was missed, so resync.
-  let lastSeq = null;
-  const ahead = new Set();
+  let tracker = createTracker();
   let gapTimer = null;
   let resyncs = 0;
-  // Newest snapshot applied, by the server's clock: an older one never overwrites it.
-  let lastSnapshotAt = -Infinity;
   // Events that arrive while a join is in flight are replayed after its snapshot.
   let early = [];
   // Callers waiting for the next successful join (whenJoined).
   let waiting = [];
-  // Numbered changes applied lately: [number, event, payload, arrival time].
-  const recent = [];
   const handlers = new Map();
 
+  /** Whether a snapshot is no older than the newest applied (and, if so, it now is that). */
   function fresh(state) {
-    const at = state && state.workshop ? state.workshop.server_time : null;
-    if (typeof at !== "number") return true;
-    if (at < lastSnapshotAt) return false;
-    lastSnapshotAt = at;
-    return true;
+    const taken = takeSnapshot(tracker, state);
+    tracker = taken.tracker;
+    return taken.fresh;
   }
 
   function dispatch(event, payload) {
@@ -438,30 +437,16 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     if (handler) handler(payload);
   }
 
-  /** The change number a message reflects: `seq` (counted) or `order` (ordering only). */
-  function numberOf(payload) {
-    if (!payload) return null;
-    if (typeof payload.seq === "number") return payload.seq;
-    return typeof payload.order === "number" ? payload.order : null;
-  }
-
   /** Apply a change and keep it a while, in case an older snapshot overtakes it. */
   function apply(event, payload) {
     dispatch(event, payload);
-    const number = numberOf(payload);
-    if (number === null || event === "state" || payload.covers === true) return;
-    const now = Date.now();
-    recent.push([number, event, payload, now]);
-    // Kept in arrival order: the old ones are at the front.
-    while (recent.length > RECENT_MAX || now - recent[0][3] > RECENT_MS) recent.shift();
+    tracker = remember(tracker, event, payload, Date.now());
   }
 
   /** A snapshot of change `seq` was just applied: changes after it, applied before it
    *  arrived, are applied again on top, oldest first (handlers keep the newest). */
   function reapplySince(seq) {
-    if (typeof seq !== "number") return;
-    const later = recent.filter((entry) => entry[0] > seq).sort((a, b) => a[0] - b[0]);
-    for (const [, event, payload] of later) dispatch(event, payload);
+    for (const { event, payload } of replayAfter(tracker, seq)) dispatch(event, payload);
   }
 
   function setStatus(next) {
@@ -529,7 +514,7 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
       appliedSeq = seq;
       if (ack.state && ack.state.workshop) {
         clock.sync(ack.state.workshop.server_time);
-        accountFor(ack.state.workshop.seq ?? 0);
+        follow(accountFor(tracker, ack.state.workshop.seq ?? 0));
       }
       joined = true;
       joinRefusals = 0;
@@ -563,17 +548,10 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     setStatus(payloadNow() === null ? "connected" : "failed");
   }
 
-  /** Everything up to `seq` is accounted for (a snapshot, a `state`, a `covers`). */
-  function accountFor(seq) {
-    lastSeq = Math.max(lastSeq ?? 0, seq);
-    advance();
-  }
-
-  /** Move `lastSeq` over the numbers that came early; keep a timer while a hole stays. */
-  function advance() {
-    for (const seen of ahead) if (seen <= lastSeq) ahead.delete(seen);
-    while (ahead.delete(lastSeq + 1)) lastSeq += 1;
-    if (ahead.size === 0) {
+  /** Take the tracker's next state; keep a timer while a hole stays open, none once it filled. */
+  function follow(next) {
+    tracker = next;
+    if (!hasGap(tracker)) {
       clearTimeout(gapTimer);
       gapTimer = null;
     } else if (gapTimer === null) {
@@ -581,25 +559,20 @@ export function connectLive({ joinEvent, joinPayload, onJoined, onJoinFailed, on
     }
   }
 
+  /** The hole did not fill in time: a message was missed, so take a snapshot. */
   function gapStayed() {
     gapTimer = null;
-    if (ahead.size === 0 || !joined) return;
+    if (!hasGap(tracker) || !joined) return;
     resyncs += 1;
     document.body.dataset.resyncs = String(resyncs);
     join();
   }
 
-  /** Follow the change numbers; a hole that does not fill in time means a missed
-   *  message: take a snapshot. A whole `state`, and a message that `covers`
-   *  (coalesced live numbers), account for every change up to their own number. */
+  /** Follow a message's change number (only once joined: the join's snapshot starts the count). */
   function noteSeq(event, payload) {
-    const seq = payload && (typeof payload.seq === "number" ? payload.seq : payload.workshop?.seq);
-    if (typeof seq !== "number" || !joined || lastSeq === null) return;
-    if (event === "state" || payload.covers === true) accountFor(seq);
-    else if (seq > lastSeq) {
-      ahead.add(seq);
-      advance();
-    }
+    if (!joined) return;
+    const { tracker: next, verdict } = noteMessage(tracker, event, payload);
+    if (verdict !== "unnumbered" && verdict !== "old") follow(next);
   }
 
   socket.on("connect", () => {

@@ -5,7 +5,7 @@
 //
 // Every answer carries a client key. It waits in localStorage until the server
 // acknowledges it, so an answer typed in a dead spot is sent when the
-// connection returns, and a retry is stored once.
+// connection returns, and a retry is stored once (the outbox: outbox.js).
 //
 // While the facilitator runs a dot vote, it shows above the rest (or instead of
 // the lobby). A phone's dots (vote-budget.js) are sent whole, a moment after the
@@ -39,6 +39,24 @@ import {
   strokeIcon,
   timerStartWords,
 } from "./live.js";
+import {
+  createOutbox,
+  dismissRefused,
+  entryStatus,
+  hasWaiting,
+  markSending,
+  maySend,
+  nextToSend,
+  queueAnswer,
+  reloaded,
+  retryRefused,
+  sendLine,
+  settleSend,
+  shownEntries,
+  stored,
+  submitPayload,
+  withoutStored,
+} from "./outbox.js";
 import { phoneEntry } from "./phone-join.js";
 import {
   addDot,
@@ -146,11 +164,8 @@ const model = {
   me: null,
   // OwnAnswer by id, as the server stored them.
   saved: new Map(),
-  // Sent or waiting to be sent: {client_key, question_id, text}. Kept until acknowledged.
-  outbox: keptOutbox(),
-  // Refused for good (e.g. answering closed): shown with the reason until removed.
-  refused: new Map(),
-  inflight: new Set(),
+  // The answers typed here that the server has not stored yet (outbox.js), and those it refused.
+  outbox: createOutbox(load("outbox", [])),
   // Per saved answer: {mode: "edit" | "confirm-delete", draft, busy, error}.
   local: new Map(),
   // The canvas in the synthesis, and this person's reaction per field.
@@ -158,16 +173,11 @@ const model = {
   reactions: new Map(),
 };
 
-/** The answers this person typed that the server has not acknowledged yet. */
-function keptOutbox() {
-  return (load("outbox", []) || []).filter((e) => e && e.client_key && e.question_id && typeof e.text === "string");
-}
-
 let accepting = false;
 let questionShown = null;
 
 function saveOutbox() {
-  store("outbox", model.outbox.length ? model.outbox : null);
+  store("outbox", stored(model.outbox));
 }
 
 // ------------------------------------------------------------------ connection
@@ -186,7 +196,7 @@ const live = connectLive({
     const fromForm = entry.accepted(ack);
     if (ack.me.id !== personId) {
       personId = ack.me.id;
-      model.outbox = keptOutbox();
+      model.outbox = reloaded(model.outbox, load("outbox", []));
     }
     model.me = ack.me;
     model.saved = new Map((ack.answers || []).map((a) => [a.id, a]));
@@ -198,8 +208,7 @@ const live = connectLive({
       else model.reactions.delete(key);
     }
     // Anything the server already has (an ack lost on the way) leaves the outbox.
-    const stored = new Set((ack.answers || []).map((a) => a.client_key).filter(Boolean));
-    model.outbox = model.outbox.filter((e) => !stored.has(e.client_key));
+    model.outbox = withoutStored(model.outbox, ack.answers);
     saveOutbox();
     ui.error.hidden = true;
     joinVote(ack);
@@ -263,7 +272,7 @@ live.on("my_answer", (answer) => {
   if (known && answer.updated_at < known.updated_at) return;
   model.saved.set(answer.id, answer);
   if (answer.client_key) {
-    model.outbox = model.outbox.filter((e) => e.client_key !== answer.client_key);
+    model.outbox = withoutStored(model.outbox, [answer]);
     saveOutbox();
   }
   renderAnswers();
@@ -430,18 +439,7 @@ function problemWith(text) {
 /** Everything to show for the current question, newest first. */
 function entries() {
   const q = currentQuestion();
-  if (!q) return [];
-  // Unsent and refused answers show whatever question they were for: the
-  // person must see what did not arrive, even after the room moved on.
-  const list = [];
-  for (const entry of model.outbox) list.push({ key: `k:${entry.client_key}`, pending: entry });
-  for (const [clientKey, entry] of model.refused) list.push({ key: `k:${clientKey}`, refused: entry });
-  list.reverse();
-  const saved = Array.from(model.saved.values())
-    .filter((a) => a.question_id === q.id)
-    .sort((a, b) => b.id - a.id)
-    .map((a) => ({ key: `a:${a.id}`, answer: a }));
-  return [...list, ...saved];
+  return shownEntries(model.outbox, model.saved.values(), q ? q.id : null);
 }
 
 const items = new Map();
@@ -470,36 +468,14 @@ let lastSavedAt = 0;
 
 /** A line under the send button, so the outcome of a send is visible where the thumb is. */
 function renderSendStatus() {
-  const waiting = model.outbox.length;
-  let state = "idle";
-  let text = "";
-  if (model.inflight.size) {
-    state = "sending";
-    text = "Sending…";
-  } else if (waiting) {
-    state = "waiting";
-    const what = waiting === 1 ? "1 answer is" : `${waiting} answers are`;
-    text = live.isJoined()
-      ? `${what} waiting to be sent. Trying again…`
-      : `Waiting for connection: ${what} kept on this phone and will be sent automatically.`;
-  } else if (Date.now() - lastSavedAt < 2500) {
-    state = "saved";
-    text = "Saved ✓";
-  }
+  const { state, text } = sendLine(model.outbox, { joined: live.isJoined(), savedLately: Date.now() - lastSavedAt < 2500 });
   ui.sendStatus.dataset.state = state;
   setText(ui.sendStatus, text);
 }
 
 function statusOf(entry) {
-  if (entry.answer) {
-    const local = model.local.get(entry.answer.id);
-    if (local && local.busy) return { state: "sending", text: local.busy };
-    return { state: "saved", text: "Saved" };
-  }
-  if (entry.refused) return { state: "error", text: entry.refused.error };
-  const key = entry.pending.client_key;
-  if (model.inflight.has(key)) return { state: "sending", text: "Sending…" };
-  return { state: "waiting", text: live.isJoined() ? "Waiting to be sent" : "Waiting for connection" };
+  const local = entry.answer ? model.local.get(entry.answer.id) : null;
+  return entryStatus(model.outbox, entry, { joined: live.isJoined(), busy: local && local.busy });
 }
 
 function renderItem(item, entry) {
@@ -652,9 +628,7 @@ function buildItem(item, entry, mode, status) {
     if (accepting && q && q.id === entry.refused.question_id) {
       const retry = el("button", { className: "btn btn-sm btn-retry", text: "Try again", attrs: { type: "button" } });
       retry.addEventListener("click", () => {
-        const again = model.refused.get(key);
-        model.refused.delete(key);
-        model.outbox.push({ client_key: key, question_id: again.question_id, text: again.text });
+        model.outbox = retryRefused(model.outbox, key);
         saveOutbox();
         renderAnswers();
         flush();
@@ -663,7 +637,7 @@ function buildItem(item, entry, mode, status) {
     }
     const dismiss = el("button", { className: "btn btn-sm btn-ghost btn-dismiss", text: "Remove", attrs: { type: "button" } });
     dismiss.addEventListener("click", () => {
-      model.refused.delete(key);
+      model.outbox = dismissRefused(model.outbox, key);
       renderAnswers();
       ui.text.focus();
     });
@@ -686,54 +660,40 @@ function focusIn(answerId, selector) {
 
 let flushing = false;
 // After a refusal that will pass (too fast, the server's database away), the outbox
-// waits until then; refusals in a row make the wait grow.
-let retryAt = 0;
-let refusals = 0;
+// waits a while (outbox.js says how long), then sends again.
 let retryTimer = null;
-
-function retryLater(error) {
-  refusals += 1;
-  const wait = retryDelay(error, refusals);
-  retryAt = Date.now() + wait;
-  clearTimeout(retryTimer);
-  retryTimer = setTimeout(flush, wait);
-}
 
 /** Send what waits in the outbox, one at a time, while joined and not told to wait. */
 async function flush() {
-  if (flushing || Date.now() < retryAt) return;
+  if (flushing || !maySend(model.outbox, Date.now())) return;
   flushing = true;
   try {
     while (live.isJoined()) {
-      const entry = model.outbox.find((e) => !model.inflight.has(e.client_key));
+      const entry = nextToSend(model.outbox);
       if (!entry) break;
-      model.inflight.add(entry.client_key);
+      model.outbox = markSending(model.outbox, entry.client_key);
       renderAnswers();
-      const ack = await live.request(
-        "answer:submit",
-        { question_id: entry.question_id, text: entry.text, client_key: entry.client_key },
-        { timeout: 10000 },
-      );
-      model.inflight.delete(entry.client_key);
-      if (ack.ok) {
-        refusals = 0;
-        model.outbox = model.outbox.filter((e) => e.client_key !== entry.client_key);
-        model.saved.set(ack.answer.id, ack.answer);
+      const ack = await live.request("answer:submit", submitPayload(entry), { timeout: 10000 });
+      const { outbox, outcome } = settleSend(model.outbox, entry, ack, Date.now());
+      model.outbox = outbox;
+      if (outcome.kind === "saved") {
+        model.saved.set(outcome.answer.id, outcome.answer);
         saveOutbox();
         lastSavedAt = Date.now();
         setTimeout(renderSendStatus, 2600);
         announce("Answer saved.");
-      } else if (RETRYABLE.has(ack.error.code)) {
+      } else if (outcome.kind === "kept") {
         // Kept in the outbox (and in localStorage) with the same key: the retry is
         // stored once. Offline, the next join sends it; otherwise it waits its turn.
-        if (ack.error.code !== "offline") retryLater(ack.error);
+        if (outcome.wait !== null) {
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(flush, outcome.wait);
+        }
         renderAnswers();
         break;
       } else {
-        model.outbox = model.outbox.filter((e) => e.client_key !== entry.client_key);
-        model.refused.set(entry.client_key, { ...entry, error: `Not sent: ${ack.error.message}` });
         saveOutbox();
-        announce(`Not sent: ${ack.error.message}`);
+        announce(outcome.message);
       }
       renderAnswers();
     }
@@ -744,7 +704,7 @@ async function flush() {
 }
 
 setInterval(() => {
-  if (model.outbox.length && live.isJoined()) flush();
+  if (hasWaiting(model.outbox) && live.isJoined()) flush();
   if (hasPending(voting.budget) && live.isJoined()) sendDots();
 }, RETRY_MS);
 
@@ -766,7 +726,7 @@ ui.form.addEventListener("submit", (event) => {
   }
   clearError(ui.answerError);
   ui.text.removeAttribute("aria-invalid");
-  model.outbox.push({ client_key: newClientKey(), question_id: q.id, text: text.trim() });
+  model.outbox = queueAnswer(model.outbox, newClientKey(), q.id, text.trim());
   saveOutbox();
   ui.text.value = "";
   store(`draft:${q.id}`, null);

@@ -8,6 +8,21 @@
 // as `stale`, and the facilitator chooses which text to keep. Nothing typed
 // here is overwritten without a choice, and nothing of theirs is either.
 
+import {
+  createEditor,
+  incoming,
+  isBlocked,
+  isDirty,
+  isUnsaved,
+  keepTheirs,
+  SAVE_DELAY_MS,
+  settled,
+  startSave,
+  STATEMENT_MAX,
+  tryAgain,
+  typed,
+  useMine,
+} from "./statement-editor.js";
 import { createThemesPanel } from "./themes-panel.js";
 import { fieldScope, groupable, questionScope, replaceScope } from "./themes-core.js";
 import { rankedBars } from "./vote-bars.js";
@@ -30,10 +45,9 @@ import {
   sleep,
 } from "./live.js";
 
-const SAVE_DELAY_MS = 800;
-const STATEMENT_MAX = 2000;
 const VALUE_MAX = 80;
 const VALUES_MAX = 12;
+// How many times a change to the purpose or a list of values is sent again after a refusal that may pass.
 const RETRIES = 3;
 // How long a change to a list of values waits for a dropped connection to come back.
 const RECONNECT_WAIT_MS = 60000;
@@ -49,22 +63,6 @@ const FACETS = [
   ["ours", "Our values"],
   ["shared", "Values a partner must share"],
 ];
-
-// What the server does to a statement before it stores it (workshop/text.py, clean):
-// a box that differs from the stored text only by this is not an unsaved change.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-
-function normalize(text) {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .normalize("NFC")
-    .replace(CONTROLS, "")
-    .replace(INVISIBLE, "")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
-}
 
 // Said when a hidden answer is pinned, and shown under it while it stays pinned.
 const HIDDEN_PINNED =
@@ -214,7 +212,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     area.value = f.statement;
     const statusText = el("span", { className: "save-status-text" });
     const statusIcon = el("span", { className: "save-status-icon", attrs: { "aria-hidden": "true" } });
-    const status = el("p", { className: "save-status", attrs: { id: statusId, role: "status" }, data: { state: "saved" } }, [
+    const statusLine = el("p", { className: "save-status", attrs: { id: statusId, role: "status" }, data: { state: "saved" } }, [
       statusIcon,
       statusText,
     ]);
@@ -225,8 +223,8 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const conflictTitle = el("p", { className: "syn-conflict-title", attrs: { id: `conflict-${key}-title` } });
     const conflictText = el("p", { className: "syn-conflict-text" });
     const theirs = el("blockquote", { className: "syn-conflict-theirs", attrs: { dir: "auto" } });
-    const useMine = el("button", { className: "btn btn-sm btn-use-mine", text: "Use mine", attrs: { type: "button" } });
-    const keepTheirs = el("button", { className: "btn btn-sm btn-keep-theirs", text: "Keep theirs", attrs: { type: "button" } });
+    const useMineButton = el("button", { className: "btn btn-sm btn-use-mine", text: "Use mine", attrs: { type: "button" } });
+    const keepTheirsButton = el("button", { className: "btn btn-sm btn-keep-theirs", text: "Keep theirs", attrs: { type: "button" } });
     const conflictBox = el(
       "div",
       { className: "syn-conflict", attrs: { role: "group", "aria-labelledby": `conflict-${key}-title` } },
@@ -237,7 +235,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
           el("figcaption", { className: "syn-conflict-caption", text: "Their text, saved now" }),
           theirs,
         ]),
-        el("div", { className: "cluster" }, [useMine, keepTheirs]),
+        el("div", { className: "cluster" }, [useMineButton, keepTheirsButton]),
       ],
     );
     conflictBox.hidden = true;
@@ -247,16 +245,17 @@ export function createSynthesis({ live, model, requestRender, ui }) {
         el("div", { className: "syn-statement-top" }, [label, counter]),
         help,
         area,
-        el("div", { className: "save-row" }, [status, retry]),
+        el("div", { className: "save-row" }, [statusLine, retry]),
         conflictBox,
       ]),
     );
 
+    // The page's side of the editor; what it decides is in `state` (statement-editor.js).
     const ed = {
       key,
       entry,
       area,
-      status,
+      statusLine,
       statusText,
       retry,
       counter,
@@ -264,22 +263,15 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       conflictTitle,
       conflictText,
       theirs,
-      base: f,
+      // The debounce timer, and the save on its way (a promise of whether it stored the box).
       timer: null,
-      inflight: null,
-      again: false,
-      stashed: null,
-      conflict: null,
-      error: null,
-      attempts: 0,
-      // The box's text when the server last confirmed it: stored as ack'd, even if
-      // the server tidied it differently from normalize().
-      accepted: null,
+      saving: null,
+      state: createEditor(f),
     };
 
     area.addEventListener("input", () => onInput(ed));
     area.addEventListener("blur", () => {
-      if (!ed.conflict && dirty(ed)) save(ed);
+      if (!ed.state.conflict && isDirty(ed.state, area.value)) save(ed);
     });
     area.addEventListener("keydown", (event) => {
       if (event.key === "s" && (event.ctrlKey || event.metaKey)) {
@@ -288,45 +280,77 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       }
     });
     retry.addEventListener("click", () => {
-      ed.error = null;
+      ed.state = tryAgain(ed.state);
       save(ed);
     });
-    useMine.addEventListener("click", () => {
-      closeConflict(ed);
-      ed.attempts = 0;
+    useMineButton.addEventListener("click", () => {
+      show(ed, { editor: useMine(ed.state) });
       save(ed);
       area.focus();
     });
-    keepTheirs.addEventListener("click", () => {
-      closeConflict(ed);
-      ed.area.value = ed.base.statement;
-      updateCounter(ed);
-      rest(ed, "Saved: their version kept");
+    keepTheirsButton.addEventListener("click", () => {
+      show(ed, keepTheirs(ed.state));
       area.focus();
     });
     updateCounter(ed);
-    rest(ed);
+    paintStatus(ed);
     return ed;
   }
 
-  /** Whether the box holds something the server does not have yet. */
-  function dirty(ed) {
-    const value = ed.area.value;
-    if (ed.accepted && ed.accepted.raw === value && ed.accepted.version === ed.base.version) return false;
-    return normalize(value) !== ed.base.statement;
+  /** What the box holds now, as the editor's steps want it. */
+  function boxOf(ed) {
+    return { text: ed.area.value, focused: document.activeElement === ed.area };
   }
 
-  function setStatus(ed, state, text) {
-    ed.status.dataset.state = state;
+  /** Take an editor step in: its state, the save timer, the box, and what it says. */
+  function show(ed, step) {
+    const before = ed.state;
+    ed.state = step.editor;
+    if (step.debounce || !ed.state.scheduled) {
+      clearTimeout(ed.timer);
+      ed.timer = step.debounce ? setTimeout(() => save(ed), SAVE_DELAY_MS) : null;
+    }
+    if (step.text !== undefined) {
+      ed.area.value = step.text;
+      updateCounter(ed);
+    }
+    paintStatus(ed);
+    if (before.conflict !== ed.state.conflict) paintConflict(ed);
+    const label = ed.entry.latest.label;
+    if (step.opened) announce(`${label}: someone else changed this statement. Choose which text to keep.`);
+    if (step.updated) {
+      flash(ed.entry);
+      sayUpdated(label);
+    }
+  }
+
+  function paintStatus(ed) {
+    const { state, text } = ed.state.status;
+    ed.statusLine.dataset.state = state;
     setText(ed.statusText, text);
     ed.retry.hidden = state !== "error";
     ed.entry.view.section.dataset.saveState = state;
   }
 
-  /** The status of a box with nothing waiting to be saved. */
-  function rest(ed, text = "Saved") {
-    if (ed.area.value.trim()) setStatus(ed, "saved", text);
-    else setStatus(ed, "empty", "Not written yet");
+  function paintConflict(ed) {
+    const { conflict, base } = ed.state;
+    ed.conflictBox.hidden = !conflict;
+    ed.entry.view.section.classList.toggle("has-conflict", Boolean(conflict));
+    if (conflict) {
+      setText(
+        ed.conflictTitle,
+        conflict.reason === "stale"
+          ? "Not saved: someone else changed this field first"
+          : "Updated by someone else while you were writing",
+      );
+      setText(
+        ed.conflictText,
+        "Your text is still in the box above. Use mine saves it over theirs; Keep theirs puts their text in the box.",
+      );
+      setText(ed.theirs, base.statement || "(They cleared the statement.)");
+      ed.theirs.classList.toggle("is-empty", !base.statement);
+    }
+    renderNav(ed.entry);
   }
 
   function updateCounter(ed) {
@@ -338,150 +362,31 @@ export function createSynthesis({ live, model, requestRender, ui }) {
   function onInput(ed) {
     updateCounter(ed);
     renderNav(ed.entry);
-    if (ed.conflict) return;
-    clearTimeout(ed.timer);
-    ed.timer = null;
-    if (!dirty(ed)) {
-      if (!ed.inflight) rest(ed);
-      return;
-    }
-    setStatus(ed, "saving", "Saving…");
-    ed.timer = setTimeout(() => save(ed), SAVE_DELAY_MS);
+    show(ed, typed(ed.state, ed.area.value));
   }
 
   /** Save the statement now; resolves true once what is in the box is stored. */
   function save(ed) {
-    clearTimeout(ed.timer);
-    ed.timer = null;
-    if (ed.conflict) return Promise.resolve(false);
-    if (ed.inflight) {
-      ed.again = true;
-      return ed.inflight.promise.then(() => (ed.conflict || ed.error ? false : dirty(ed) ? save(ed) : true));
+    const step = startSave(ed.state, ed.area.value);
+    show(ed, step);
+    if (step.decision === "queued") {
+      return ed.saving.then(() => (isBlocked(ed.state) ? false : isDirty(ed.state, ed.area.value) ? save(ed) : true));
     }
-    const text = ed.area.value;
-    if (!dirty(ed)) {
-      if (!ed.error && ed.status.dataset.state !== "saved") rest(ed);
-      return Promise.resolve(true);
-    }
-    if (Array.from(text).length > STATEMENT_MAX) {
-      ed.error = `A statement is at most ${STATEMENT_MAX} characters.`;
-      setStatus(ed, "error", `Not saved: ${ed.error}`);
-      return Promise.resolve(false);
-    }
-    const base = ed.base;
-    ed.error = null;
-    setStatus(ed, "saving", "Saving…");
-    const promise = live
-      .request("canvas:statement", { field: ed.key, text, version: base.version })
-      .then((ack) => settle(ed, ack, text, base));
-    ed.inflight = { text, promise };
-    return promise;
+    if (step.decision !== "send") return Promise.resolve(step.decision === "clean");
+    ed.saving = live.request("canvas:statement", { field: ed.key, ...step.send }).then((ack) => settle(ed, ack));
+    return ed.saving;
   }
 
-  function settle(ed, ack, text, base) {
-    ed.inflight = null;
-    if (ack.ok) {
-      ed.attempts = 0;
-      if (ack.field.version > ed.base.version) ed.base = ack.field;
-      if (ed.area.value === text) ed.accepted = { raw: text, version: ack.field.version };
-      receive(ack.field);
-    } else if (ack.error.code === "stale" && ack.error.details && ack.error.details.field) {
-      const now = ack.error.details.field;
-      // Only the pins, the purpose or the values moved on (or they wrote the
-      // same words): there is nothing of theirs to lose, so send it again.
-      const harmless = now.statement === base.statement || now.statement === normalize(text);
-      if (now.version > ed.base.version) ed.base = now;
-      receive(now, { quiet: true });
-      if (!harmless) {
-        openConflict(ed, "stale");
-      } else if (ed.attempts < RETRIES) {
-        ed.attempts += 1;
-        return save(ed);
-      } else {
-        ed.attempts = 0;
-        ed.error = "This field kept changing while saving. Try again.";
-        setStatus(ed, "error", `Not saved: ${ed.error}`);
-      }
-    } else {
-      ed.error = ack.error.message;
-      setStatus(ed, "error", `Not saved: ${ack.error.message}`);
-    }
-    if (ed.stashed) {
-      const later = ed.stashed;
-      ed.stashed = null;
-      incomingStatement(ed, later);
-    }
-    if (ed.conflict || ed.error) return false;
-    if (dirty(ed)) {
-      // More was typed while this was on its way.
-      if (ed.again || !ed.timer) {
-        ed.again = false;
-        return save(ed);
-      }
-      return false;
-    }
-    ed.again = false;
-    rest(ed);
-    return true;
+  function settle(ed, ack) {
+    const step = settled(ed.state, ack, boxOf(ed));
+    show(ed, step);
+    if (step.received) receive(step.received.field, { quiet: step.received.quiet });
+    return step.next === "save" ? save(ed) : step.result;
   }
 
   /** A newer version of the field arrived: from the server, or another console. */
   function incomingStatement(ed, f) {
-    if (f.version <= ed.base.version) return;
-    if (ed.inflight) {
-      if (!ed.stashed || f.version > ed.stashed.version) ed.stashed = f;
-      return;
-    }
-    const mine = normalize(ed.area.value);
-    if (f.statement === ed.base.statement || f.statement === mine) {
-      const same = f.statement === mine;
-      ed.base = f;
-      if (ed.conflict && same) closeConflict(ed);
-      if (!ed.conflict && !dirty(ed) && !ed.error && ed.status.dataset.state !== "updated") rest(ed);
-      return;
-    }
-    const typing = document.activeElement === ed.area || dirty(ed);
-    ed.base = f;
-    if (!typing && !ed.conflict) {
-      ed.area.value = f.statement;
-      updateCounter(ed);
-      ed.error = null;
-      setStatus(ed, "updated", "Updated by someone else");
-      flash(ed.entry);
-      sayUpdated(ed.entry.latest.label);
-      return;
-    }
-    openConflict(ed, "incoming");
-  }
-
-  function openConflict(ed, reason) {
-    clearTimeout(ed.timer);
-    ed.timer = null;
-    const first = !ed.conflict;
-    ed.conflict = { reason };
-    const label = ed.entry.latest.label;
-    setText(
-      ed.conflictTitle,
-      reason === "stale" ? "Not saved: someone else changed this field first" : "Updated by someone else while you were writing",
-    );
-    setText(
-      ed.conflictText,
-      "Your text is still in the box above. Use mine saves it over theirs; Keep theirs puts their text in the box.",
-    );
-    setText(ed.theirs, ed.base.statement || "(They cleared the statement.)");
-    ed.theirs.classList.toggle("is-empty", !ed.base.statement);
-    ed.conflictBox.hidden = false;
-    ed.entry.view.section.classList.add("has-conflict");
-    setStatus(ed, "conflict", "Not saved yet: choose which text to keep");
-    renderNav(ed.entry);
-    if (first) announce(`${label}: someone else changed this statement. Choose which text to keep.`);
-  }
-
-  function closeConflict(ed) {
-    ed.conflict = null;
-    ed.conflictBox.hidden = true;
-    ed.entry.view.section.classList.remove("has-conflict");
-    renderNav(ed.entry);
+    show(ed, incoming(ed.state, f, boxOf(ed)));
   }
 
   // ---------------------------------------------------------------- strategic purpose
@@ -809,7 +714,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
 
   function renderNav(entry) {
     const { navLink, navMark, navState } = entry.view;
-    const conflict = Boolean(entry.editor && entry.editor.conflict);
+    const conflict = Boolean(entry.editor && entry.editor.state.conflict);
     const done = written(entry);
     const state = conflict ? "conflict" : done ? "written" : "empty";
     if (navLink.dataset.state !== state) {
@@ -1163,7 +1068,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const waits = [];
     for (const entry of fields.values()) {
       const ed = entry.editor;
-      if (ed && !ed.conflict && (dirty(ed) || ed.inflight)) waits.push(save(ed));
+      if (ed && !ed.state.conflict && (isDirty(ed.state, ed.area.value) || ed.state.sending)) waits.push(save(ed));
       if (entry.values) waits.push(entry.values.queue);
     }
     await Promise.all(waits);
@@ -1174,7 +1079,7 @@ export function createSynthesis({ live, model, requestRender, ui }) {
     const left = [];
     for (const entry of fields.values()) {
       const ed = entry.editor;
-      if (ed && (ed.conflict || ed.error || dirty(ed))) left.push(entry.latest.label);
+      if (ed && isUnsaved(ed.state, ed.area.value)) left.push(entry.latest.label);
     }
     return left;
   }
@@ -1229,8 +1134,8 @@ export function createSynthesis({ live, model, requestRender, ui }) {
       // Back from a dropped connection: try again what could not be sent.
       for (const entry of fields.values()) {
         const ed = entry.editor;
-        if (ed && ed.error && !ed.conflict && dirty(ed) && live.isJoined()) {
-          ed.error = null;
+        if (ed && ed.state.error && !ed.state.conflict && isDirty(ed.state, ed.area.value) && live.isJoined()) {
+          ed.state = tryAgain(ed.state);
           save(ed);
         }
       }
