@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-postgres bench bench-full bench-console bench-grouping lint format clean db-upgrade
+.PHONY: run test test-postgres bench bench-full bench-votes bench-console bench-grouping lint format clean db-upgrade
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,14 @@ test-postgres: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/harness.py --n 200 --answer-seconds 3
 
-bench-full: $(VENV)/.installed
+bench-full: $(VENV)/.installed bench-votes
 	$(BIN)/python bench/harness.py --n 500 1000 2000 --modes gevent --scale-out
+
+# 2,000 phones dot-voting, SQLite and PostgreSQL, the stored dots checked (bench/votes.py):
+# all at the same instant, then at a room's pace (each wave spread over 10 s: 200 votes/s).
+bench-votes: $(VENV)/.installed
+	$(BIN)/python bench/votes.py --n 2000 --runs 3 --postgres
+	$(BIN)/python bench/votes.py --n 2000 --runs 3 --postgres --spread 10
 
 # The console in Chromium with 50 and 2,000 answers on one question (bench/console_browser.py).
 bench-console: $(VENV)/.installed

@@ -83,6 +83,11 @@ def deliver(changes: list[Change]) -> None:
     for change in changes:
         by_workshop.setdefault(change.workshop_id, []).append(change)
     for workshop_id, group in by_workshop.items():
+        if all(isinstance(c, DotsPlaced) for c in group):
+            # A room voting at once: nothing here needs the workshop's row read again.
+            for change in group:
+                publish_dots(change, skip_sid=origin)  # type: ignore[arg-type]
+            continue
         workshop = db.session.get(Workshop, workshop_id)
         if workshop is None:
             continue
@@ -124,7 +129,7 @@ def _deliver_one(workshop: Workshop, change: Change, whole: bool, origin: str | 
     elif isinstance(change, ReactionChanged):
         publish_reactions(workshop.id, change.field_key)
     elif isinstance(change, DotsPlaced):
-        publish_dots(workshop, change, skip_sid=origin)
+        publish_dots(change, skip_sid=origin)
     elif whole:
         return  # the whole state already carried it
     elif isinstance(change, FieldChanged):
@@ -353,9 +358,9 @@ def publish_themes(workshop: Workshop, scope: str) -> None:
     live_updates.mark(workshop.id, COUNTS)
 
 
-def publish_dots(workshop: Workshop, placed: DotsPlaced, *, skip_sid: str | None = None) -> None:
+def publish_dots(placed: DotsPlaced, *, skip_sid: str | None = None) -> None:
     """Have the vote's results sent soon, coalesced; the voter's other tabs get its dots now."""
-    live_updates.mark(workshop.id, VOTES)
+    live_updates.mark(placed.workshop_id, VOTES)
     dots = {str(item): count for item, count in placed.placed.items()}
     socketio.emit(
         "my_dots",
