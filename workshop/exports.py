@@ -70,7 +70,10 @@ def markdown(doc: Document, version: CanvasVersion | None) -> str:
             lines.append("")
         for vote in field.get("votes", []):
             lines += [f"Dot vote: **{_md(vote['title'])}** ({_vote_about(vote)})", ""]
-            lines += [f"1. {_md(item['label'])}: {_dots(item['dots'])}" for item in vote["items"]]
+            lines += [
+                f"1. {_md(' '.join(item['label'].split()))}: {_dots(item['dots'])}"
+                for item in vote["items"]
+            ]
             lines.append("")
     if doc.get("themes"):
         lines += ["## Themes", ""]

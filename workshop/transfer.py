@@ -506,7 +506,10 @@ def _document_votes(value: Any, where: str) -> list[dict[str, Any]]:
     for index, item in enumerate(value):
         at = f"{where}[{index}]"
         vote = _object(
-            item, at, {"vote_id", "title", "kind", "status", "dots_each", "voters", "items"}
+            item,
+            at,
+            {"vote_id", "title", "kind", "status", "dots_each", "voters", "items"},
+            {"results_hidden"},
         )
         kind = _choice(vote["kind"], f"{at}.kind", vote_rules.KINDS)
         each = _int(vote["dots_each"], f"{at}.dots_each", 1, vote_rules.DOTS_MAX)
@@ -514,13 +517,17 @@ def _document_votes(value: Any, where: str) -> list[dict[str, Any]]:
         items = []
         for number, entry in enumerate(_item_list(vote["items"], f"{at}.items")):
             place = f"{at}.items[{number}]"
-            result = _object(entry, place, {"label", "dots"})
-            items.append(
-                {
-                    "label": _item_label(result["label"], f"{place}.label", kind),
-                    "dots": _int(result["dots"], f"{place}.dots", 0, each * voters),
-                }
-            )
+            result = _object(entry, place, {"label", "dots"}, {"answer_id", "hidden"})
+            rebuilt_item: dict[str, Any] = {
+                "label": _item_label(result["label"], f"{place}.label", kind),
+                "dots": _int(result["dots"], f"{place}.dots", 0, each * voters),
+            }
+            # A vote on answers names each item's answer, as a source does.
+            if "answer_id" in result:
+                rebuilt_item["answer_id"] = _int(
+                    result["answer_id"], f"{place}.answer_id", 1, 2**53
+                )
+            items.append(rebuilt_item)
         placed = sum(i["dots"] for i in items)
         if placed > each * voters:
             raise _Refused(
@@ -537,6 +544,11 @@ def _document_votes(value: Any, where: str) -> list[dict[str, Any]]:
                 "dots_each": each,
                 "voters": voters,
                 "items": items,
+                **(
+                    {"results_hidden": _bool(vote["results_hidden"], f"{at}.results_hidden")}
+                    if vote.get("results_hidden")
+                    else {}
+                ),
             }
         )
     _unique([v["vote_id"] for v in kept], where, "the vote")

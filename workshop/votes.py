@@ -5,6 +5,7 @@ Plain Python: services/votes.py stores votes and dots, realtime/vote_views.py sh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,8 @@ ITEMS_MIN, ITEMS_MAX = 2, 60
 STATEMENTS_MAX = 5
 TITLE_MAX = 200
 OPEN, CLOSED = "open", "closed"
+# An item's id as a JSON key: ASCII digits only (str.isdigit takes "²" and other scripts' digits).
+_ITEM_KEY = re.compile(r"[1-9][0-9]{0,9}")
 TITLES = {
     "themes": "Which themes matter most to us?",
     "answers": "Which of these answers matter most?",
@@ -83,7 +86,7 @@ def allocation(raw: Mapping[str, Any], items: set[int], dots: int, stack: bool) 
     """
     placed: dict[int, int] = {}
     for key, count in raw.items():
-        if not (isinstance(key, str) and key.isdigit() and int(key) in items):
+        if not (isinstance(key, str) and _ITEM_KEY.fullmatch(key) and int(key) in items):
             raise ValidationError("That is not an item of this vote.", code="not_found")
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise ValidationError("Place a whole number of dots on an item.")

@@ -241,6 +241,8 @@ live.on("themes", ({ scope, themes }) => applyThemes(scope, themes));
 // Dots arrive coalesced; results of a vote no longer on the screens are old news.
 live.on("vote_results", (vote) => {
   if (!model.vote || model.vote.id !== vote.id) return;
+  // Coalesced results read before the close may arrive after its state: never reopen it.
+  if (model.vote.status === "closed" && vote.status !== "closed") return;
   model.vote = vote;
   scheduleRender();
 });

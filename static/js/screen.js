@@ -167,6 +167,8 @@ live.on("cloud", (cloud) => {
 
 live.on("vote_results", (vote) => {
   if (!model.vote || !vote || vote.id !== model.vote.id) return;
+  // Coalesced results read before the close may arrive after its state: never reopen it.
+  if (model.vote.status === "closed" && vote.status !== "closed") return;
   model.vote = vote;
   renderVote();
 });

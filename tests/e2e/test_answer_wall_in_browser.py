@@ -21,6 +21,8 @@ import sqlalchemy
 from tests.conftest import BACKEND, POSTGRES_URL, reset_postgres
 from tests.server.live_server import LiveClient, fresh_workshop, live_console, running_server
 
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
 COUNTS = [3, 12, 40, 200, 2000]
 VIEWPORTS = {"1080p": (1920, 1080), "720p": (1280, 720)}
 # The floor of the wall's type: 28 px at 1080p, and in proportion on a smaller screen.
@@ -179,11 +181,13 @@ def turn(room: Room, projector, page: int) -> dict:  # type: ignore[no-untyped-d
 
 @pytest.mark.parametrize("position", range(len(COUNTS)), ids=[f"{n} answers" for n in COUNTS])
 def test_every_answer_is_on_a_page_and_the_wall_says_where(
-    room: Room, projector, position: int
+    room: Room, projector, position: int, shots: Path
 ) -> None:  # type: ignore[no-untyped-def]
     total = len(room.answers[position])
     seen: list[int] = []
     shown = show(room, projector, position)
+    if total == 200 and projector.viewport_size["height"] == 1080:
+        projector.screenshot(path=str(shots / "projector-wall.png"))
     pages = shown["pages"]
     for number in range(1, pages + 1):
         assert shown["page"] == number

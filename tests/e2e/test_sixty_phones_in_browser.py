@@ -29,6 +29,8 @@ from tests.server.live_server import (
     running_server,
 )
 
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
 PHONES = 60
 # What a room says to "what does partnering mean for us?": four themes in other words,
 # a few long answers and one off-topic.
@@ -90,6 +92,8 @@ def test_sixty_phones_answer_and_the_wall_shows_every_answer(room: Room) -> None
     from playwright.sync_api import expect
 
     room.page.get_by_role("button", name="Start workshop").click()
+    # Drawn from the acknowledgement, after the start committed: the phones may answer.
+    expect(room.page.locator("#phase-tag")).to_have_attribute("data-phase", "questions")
     question = room.questions[0]
     texts = [t for group in SAID.values() for t in group] * 3
     texts[-3:] = [LONG, LONG[:500], "Is there coffee left?"]
@@ -154,6 +158,7 @@ def test_the_values_show_as_a_word_cloud(room: Room) -> None:
 
     values = next(q for q in room.questions if q["section"] == "values")
     assert room.console.send("workshop:goto", {"position": values["position"]})["ok"]
+    expect(room.page.locator("#current-prompt")).to_have_text(values["prompt"])
     for n, phone in enumerate(room.phones):
         text = VALUES[n % len(VALUES)]
         assert phone.send("answer:submit", {"question_id": values["id"], "text": text})["ok"]
@@ -168,6 +173,7 @@ def test_a_dot_vote_ranks_the_themes(room: Room) -> None:
     from playwright.sync_api import expect
 
     assert room.console.send("workshop:goto", {"position": 0})["ok"]
+    expect(room.page.locator("#current-prompt")).to_have_text(room.questions[0]["prompt"])
     panel = room.page.locator("#vote-panel")
     panel.get_by_label("Vote on").select_option(label="The themes of question 1")
     panel.get_by_role("button", name="Open the vote").click()
@@ -196,6 +202,7 @@ def test_the_theme_and_the_vote_reach_the_canvas_and_its_exports(room: Room) -> 
     from playwright.sync_api import expect
 
     assert room.console.send("vote:clear")["ok"]
+    expect(room.page.get_by_role("button", name="Open the vote")).to_be_visible()
     room.page.get_by_role("button", name="Build the canvas").click()
     motivation = room.page.locator("#syn-motivation")
     label = room.page.locator(".theme-label", has_text="Healthcare")

@@ -11,6 +11,8 @@ import pytest
 from tests.e2e.pages import console_and_projector
 from tests.server.live_server import LiveClient, fresh_workshop, live_console, phone_client
 
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
 THEMES = ("Health", "Costs", "Schools")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,8 @@ VALUES = ["Trust", "trust", "Honesty", "A partner we can trust", "Respect"]
 SETTLED = (
     "() => !document.querySelector('.cloud-word.is-new') && document.getAnimations().length === 0"
 )
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 WORDS = """() => {
   const cloud = document.getElementById('answer-cloud');
   const area = cloud.getBoundingClientRect();
@@ -67,7 +70,7 @@ def room(browser, live_url: str) -> Iterator[Room]:  # type: ignore[no-untyped-d
         client.close()
 
 
-def test_the_values_show_as_a_cloud_the_most_used_largest(room: Room) -> None:
+def test_the_values_show_as_a_cloud_the_most_used_largest(room: Room, shots: Path) -> None:
     from playwright.sync_api import expect
 
     pager = room.projector.locator("#wall-pager-text")
@@ -78,6 +81,7 @@ def test_the_values_show_as_a_cloud_the_most_used_largest(room: Room) -> None:
     sizes = {w["text"]: w["size"] for w in drawn["words"]}
     assert set(sizes) == {"trust", "honesty", "respect", "partner"}
     assert sizes["trust"] == max(sizes.values()) > sizes["honesty"]
+    room.projector.screenshot(path=str(shots / "projector-cloud.png"))
     assert not drawn["overlapping"] and not drawn["outside"], drawn
     assert drawn["list"][0] == "trust: 3 answers"
     expect(room.projector.locator("#answer-wall")).to_be_hidden()

@@ -355,3 +355,13 @@ def test_a_hidden_answer_leaves_the_exported_themes(scene: Scene) -> None:
     assert health["answers"][0] not in [s["answer_id"] for s in theme["sources"]]
     [motivation] = [f for f in doc["fields"] if f["key"] == "motivation"]
     assert health["answers"][0] not in [s["answer_id"] for s in motivation["themes"][0]["sources"]]
+
+
+def test_moving_many_answers_tells_the_other_console_once(scene: Scene) -> None:
+    health = by_text(scene, scene.suggest(), "Get into hospitals")
+    scene.other_console.received()
+
+    payload = {"scope": scene.scope, "answer_ids": health["answers"], "label": "All health"}
+    scene.send("theme:move", payload)
+
+    assert len(scene.other_console.events("themes")) == 1

@@ -57,13 +57,15 @@ def export_of(room: Room, workshop_id: int) -> dict[str, Any]:
 
 
 def field_votes(room: Room, workshop_id: int) -> list[tuple[str, dict[str, Any]]]:
-    """Return the live canvas's votes, field by field, without their ids."""
+    """Return the live canvas's votes, field by field, without their ids (nor their
+    items' answer ids, which an import makes anew)."""
     doc = room.facilitator_browser.get(f"/workshops/{workshop_id}/canvas.json").get_json()
-    return [
-        (f["key"], {k: v for k, v in vote.items() if k != "vote_id"})
-        for f in doc["fields"]
-        for vote in f.get("votes", [])
-    ]
+
+    def plain(vote: dict[str, Any]) -> dict[str, Any]:
+        items = [{k: v for k, v in i.items() if k != "answer_id"} for i in vote["items"]]
+        return {**{k: v for k, v in vote.items() if k != "vote_id"}, "items": items}
+
+    return [(f["key"], plain(vote)) for f in doc["fields"] for vote in f.get("votes", [])]
 
 
 def votes_of(export: dict[str, Any]) -> dict[str, Any]:

@@ -334,3 +334,37 @@ def test_a_closed_votes_results_cannot_be_hidden_again(scene: Scene) -> None:
     ack = scene.console.send("vote:results", {"shown": False})
 
     assert ack["ok"] is False and ack["error"]["code"] == "invalid_transition"
+
+
+def test_an_answer_hidden_during_a_vote_on_answers_leaves_every_screen(scene: Scene) -> None:
+    vote = scene.send("vote:open", {"kind": "answers", "scope": scene.scope})["vote"]
+    health = next(i for i in vote["items"] if i["label"] == "Health")
+
+    scene.send("answer:hide", {"answer_id": health["ref_id"], "hidden": True})
+
+    [state] = scene.phones[1].events("state")[-1:]
+    assert "Health" not in [i["label"] for i in state["vote"]["items"]]
+    screen = scene.screen.send("screen:join", {"token": scene.room.screen_token})["state"]
+    assert "Health" not in [i["label"] for i in screen["vote"]["items"]]
+    assert next(i for i in scene.results()["items"] if i["label"] == "Health")["withdrawn"]
+    doc = json.loads(download(scene, "canvas.json"))
+    [field] = [f for f in doc["fields"] if f["key"] == "motivation"]
+    assert "Health" not in [i["label"] for i in field["votes"][0]["items"]]
+
+
+def test_results_kept_for_the_close_stay_out_of_the_exports_until_then(scene: Scene) -> None:
+    vote = scene.open(results_hidden=True)
+    scene.dots(scene.phones[0], vote, 1)
+
+    doc = json.loads(download(scene, "canvas.json"))
+
+    assert all("votes" not in f for f in doc["fields"])
+
+
+@pytest.mark.parametrize("key", ["²", "\u0661", "01x", "9" * 5000, "-1"])
+def test_a_dot_on_something_that_is_no_item_id_is_refused_plainly(scene: Scene, key: str) -> None:
+    vote = scene.open()
+
+    ack = scene.phones[0].send("vote:dots", {"vote_id": vote["id"], "dots": {key: 1}})
+
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found"

@@ -103,13 +103,29 @@ def deliver(changes: list[Change]) -> None:
             publish_move(workshop)
         if not whole and any(isinstance(c, _WHOLE_FOR_THE_ROOM) for c in group):
             _publish_room_state(workshop)
+        told: set[object] = set()  # a scope's themes or a field go once, however many changed
         for change in group:
+            once = _once_key(change)
+            if once is not None:
+                if once in told:
+                    continue
+                told.add(once)
             _deliver_one(workshop, change, whole, origin)
         # Whether the question shows as a cloud is read when the coalesced send comes,
         # once, not here: an answer's path reads nothing more than it did.
         if any(isinstance(c, _CLOUD_CHANGES) for c in group):
             live_updates.mark(workshop.id, CLOUD)
             live_updates.mark(workshop.id, THEMES)
+
+
+def _once_key(change: Change) -> object | None:
+    """Return what a change sends in full (a scope's themes, a field's pins), if it does:
+    one message carries the latest, so a unit of work sends it once."""
+    if isinstance(change, ThemesChanged):
+        return ("themes", change.scope)
+    if isinstance(change, FieldChanged) and change.pins_only:
+        return ("pins", change.field.key)
+    return None
 
 
 def _shows_cloud(workshop: Workshop) -> bool:

@@ -68,6 +68,7 @@ def screen_themes(workshop: Workshop) -> Payload | None:
             .where(
                 Answer.question_id == question.id,
                 Answer.hidden.is_(False),
+                Answer.merged_into_id.is_(None),  # a merged answer counts in the one it joined
                 Participant.removed_at.is_(None),
             )
             .order_by(Answer.id)

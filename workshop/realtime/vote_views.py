@@ -32,12 +32,21 @@ def phone_vote(workshop: Workshop) -> Payload | None:
     vote = votes.current(workshop)
     if vote is None:
         return None
-    return {**_base(vote), "items": [{"id": item.id, "label": item.label} for item in vote.items]}
+    gone = votes.withdrawn_items(vote)
+    items = [{"id": i.id, "label": i.label} for i in vote.items if i.id not in gone]
+    return {**_base(vote), "items": items}
 
 
-def results_view(vote: Vote, *, with_results: bool = True) -> Payload:
-    """Return a vote with its items, most dotted first, and its totals (the console's)."""
+def results_view(vote: Vote, *, with_results: bool = True, room: bool = False) -> Payload:
+    """Return a vote with its items, most dotted first, and its totals (the console's).
+
+    For the room (`room`: the projector), an item whose answer is no longer shown is
+    left out; the console keeps it, marked `withdrawn`.
+    """
     ranked, voters = votes.results(vote)
+    gone = votes.withdrawn_items(vote)
+    if room:
+        ranked = [r for r in ranked if r.item.id not in gone]
     view = _base(vote)
     view["results_hidden"] = vote.results_hidden
     view["voters"] = voters
@@ -50,11 +59,14 @@ def results_view(vote: Vote, *, with_results: bool = True) -> Payload:
                 "ref_id": r.item.ref_id,
                 "dots": r.dots,
                 "voters": r.voters,
+                **({"withdrawn": True} if r.item.id in gone else {}),
             }
             for r in ranked
         ]
     else:  # the projector before the close: what is voted on, in its order, and the turnout
-        view["items"] = [{"id": item.id, "label": item.label} for item in vote.items]
+        view["items"] = [
+            {"id": item.id, "label": item.label} for item in vote.items if item.id not in gone
+        ]
     return view
 
 
@@ -68,7 +80,8 @@ def screen_vote(workshop: Workshop) -> Payload | None:
     vote = votes.current(workshop)
     if vote is None:
         return None
-    return results_view(vote, with_results=not (vote.results_hidden and vote.status == OPEN))
+    hidden = vote.results_hidden and vote.status == OPEN
+    return results_view(vote, with_results=not hidden, room=True)
 
 
 def console_votes(workshop_id: int) -> list[Payload]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import canvas as rules
 from ..extensions import db
 from ..method import get_method
-from ..models import Answer, CanvasField, Pin, Reaction, Theme, ThemePin, Workshop
+from ..models import Answer, CanvasField, Pin, Reaction, Theme, ThemeMember, ThemePin, Workshop
 
 
 def fields(workshop: Workshop) -> dict[str, CanvasField]:
@@ -48,7 +48,12 @@ def pins(workshop_id: int) -> dict[str, list[Answer]]:
 
 def theme_pins(workshop_id: int) -> dict[str, list[Theme]]:
     """Return the themes pinned to each field, oldest pin first."""
-    load = selectinload(ThemePin.theme).selectinload(Theme.members)
+    load = (
+        selectinload(ThemePin.theme)
+        .selectinload(Theme.members)
+        .selectinload(ThemeMember.answer)
+        .joinedload(Answer.question)
+    )
     return _by_field(workshop_id, ThemePin, load, "theme")  # type: ignore[no-any-return]
 
 
@@ -116,6 +121,9 @@ def _sources_of(doc: rules.Document) -> list[dict[str, Any]]:
             found += theme.get("sources", [])
     for theme in doc.get("themes", []):
         found += theme.get("sources", [])
+    for field in doc["fields"]:
+        for vote in field.get("votes", []):
+            found += [item for item in vote["items"] if "answer_id" in item]
     return found
 
 
@@ -148,11 +156,25 @@ def marking_hidden(workshop: Workshop, doc: rules.Document, *, public: bool) -> 
     def themes(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**theme, "sources": marked(theme.get("sources", []))} for theme in found]
 
+    def votes(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # The public never sees results the facilitator keeps for the close, nor the
+        # words of an answer hidden since; the facilitator's own page marks them.
+        kept = []
+        for vote in found:
+            if public and vote.get("results_hidden"):
+                continue
+            kept.append({**vote, "items": marked(vote["items"])})
+        return kept
+
     fields = []
     for field in doc["fields"]:
         fixed = {**field, "sources": marked(field.get("sources", []))}
         if "themes" in field:
             fixed["themes"] = themes(field["themes"])
+        if "votes" in field:
+            fixed["votes"] = votes(field["votes"])
+            if not fixed["votes"]:  # as a field without votes reads
+                del fixed["votes"]
         fields.append(fixed)
     out = {**doc, "fields": fields}
     if "themes" in doc:
@@ -185,7 +207,9 @@ def accepted_themes(workshop: Workshop) -> list[dict[str, Any]]:
     rows = db.session.execute(
         db.select(Theme)
         .filter_by(workshop_id=workshop.id, status="accepted")
-        .options(selectinload(Theme.members))
+        .options(
+            selectinload(Theme.members).selectinload(ThemeMember.answer).joinedload(Answer.question)
+        )
         .order_by(Theme.id)
     ).scalars()
     found = [theme_document(t, scope_label(workshop, t.scope)) for t in rows]
@@ -193,23 +217,36 @@ def accepted_themes(workshop: Workshop) -> list[dict[str, Any]]:
 
 
 def vote_documents(workshop_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Return each field's dot votes with their results, oldest first, as documents hold them."""
+    """Return each field's dot votes with their results, oldest first, as documents hold them.
+
+    An item of a vote on answers names its answer (`answer_id`), so that it leaves the
+    public documents once the answer is hidden, like a source; a vote still open whose
+    results the facilitator keeps for the close says so (`results_hidden`).
+    """
     from . import votes  # votes reads themes, which reads this module
 
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for vote in votes.all_votes(workshop_id):
         ranked, voters = votes.results(vote)
-        found[vote.field].append(
-            {
-                "vote_id": vote.id,
-                "title": vote.title,
-                "kind": vote.kind,
-                "status": vote.status,
-                "dots_each": vote.dots,
-                "voters": voters,
-                "items": [{"label": r.item.label, "dots": r.dots} for r in ranked],
-            }
-        )
+        doc: dict[str, Any] = {
+            "vote_id": vote.id,
+            "title": vote.title,
+            "kind": vote.kind,
+            "status": vote.status,
+            "dots_each": vote.dots,
+            "voters": voters,
+            "items": [
+                {
+                    "label": r.item.label,
+                    "dots": r.dots,
+                    **({"answer_id": r.item.ref_id} if vote.kind == "answers" else {}),
+                }
+                for r in ranked
+            ],
+        }
+        if vote.results_hidden and vote.status == "open":
+            doc["results_hidden"] = True
+        found[vote.field].append(doc)
     return found
 
 

@@ -7,7 +7,14 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from .. import phases
-from ..changes import AnswerChanged, ParticipantRemoved, RoomChanged, RoomMoved, WallChanged
+from ..changes import (
+    AnswerChanged,
+    ParticipantRemoved,
+    RoomChanged,
+    RoomMoved,
+    VoteChanged,
+    WallChanged,
+)
 from ..codes import new_join_code, new_token
 from ..errors import NotFound, TransitionError, ValidationError
 from ..extensions import db
@@ -194,8 +201,17 @@ def set_answer_hidden(workshop_id: int, answer_id: int, hidden: bool) -> Answer:
         raise ValidationError("The answers of a removed participant stay hidden.")
     answer.hidden = hidden
     record(AnswerChanged(workshop_id, answer))
+    _vote_items_may_change(answer.participant.workshop)
     db.session.commit()
     return answer
+
+
+def _vote_items_may_change(workshop: Workshop) -> None:
+    """A vote on answers shows their texts on every screen: hiding one takes it off them."""
+    from . import votes  # votes reads themes, which reads the canvas this module uses
+
+    if votes.shows_answers(workshop):
+        record(VoteChanged(workshop.id))
 
 
 @writes
@@ -228,6 +244,7 @@ def remove_participant(workshop_id: int, participant_id: int) -> Participant:
         # Their agree and concern votes go: a script's fake people must not sway the canvas.
         db.session.execute(db.delete(Reaction).where(Reaction.participant_id == person.id))
         record(ParticipantRemoved(workshop_id, person))
+        _vote_items_may_change(person.workshop)
     db.session.commit()
     return person
 

@@ -129,9 +129,10 @@ def _grouped(texts: list[str], granularity: float) -> list[Group]:
     """Group texts in a worker thread: a second of numpy must not stall every socket."""
     if not texts:
         return []
-    groups = off_loop(_group, texts, granularity)
-    db.session.rollback()  # whatever the session read before the wait is stale now
-    return groups
+    # No transaction stays open (nor a pooled connection idle in one) while it runs;
+    # whatever the session read before is stale after the wait anyway.
+    db.session.rollback()
+    return off_loop(_group, texts, granularity)
 
 
 # ---------------------------------------------------------------- suggesting
@@ -210,14 +211,16 @@ def fit(workshop_id: int, scope_key: str) -> list[Offer]:
     workshop = _open(workshop_id)
     themes = scope_themes(workshop_id, scope.key)
     answers = {a.id: a for a in groupable(workshop, scope)}
-    loose = [answer_id for answer_id in answers if answer_id not in _themed(themes)]
+    themed = _themed(themes)
+    loose = [answer_id for answer_id in answers if answer_id not in themed]
     owners = [(m.answer_id, t.id) for t in themes if t.status == ACCEPTED for m in t.members]
     owners = [(answer_id, theme_id) for answer_id, theme_id in owners if answer_id in answers]
     if not loose or not owners:
         return []
     order = [answer_id for answer_id, _ in owners] + loose
     owner_of = dict(owners)
-    groups = _grouped([answers[answer_id].text for answer_id in order], FIT_GRANULARITY)
+    texts = [answers[answer_id].text for answer_id in order]
+    groups = _grouped(texts, FIT_GRANULARITY)
     offers: dict[int, list[int]] = defaultdict(list)
     for group in groups:
         members = [order[i] for i in group.members]
@@ -386,11 +389,15 @@ def move(
     themes = scope_themes(workshop_id, scope.key)
     if name is not None and len(themes) >= rules.THEMES_MAX:
         raise ValidationError(f"A question holds at most {rules.THEMES_MAX} themes.")
+    moving = set(wanted)
     for theme in themes:
-        for member in list(theme.members):
-            if member.answer_id in wanted and theme is not target:
-                theme.members.remove(member)
-                _record_with_pins(theme)
+        if theme is target:
+            continue
+        leaving = [m for m in theme.members if m.answer_id in moving]
+        for member in leaving:
+            theme.members.remove(member)
+        if leaving:
+            _record_with_pins(theme)
     db.session.flush()
     if name is not None:
         _new_theme(workshop_id, scope.key, name, ACCEPTED, wanted)

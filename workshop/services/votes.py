@@ -19,7 +19,7 @@ from ..changes import DotsPlaced, VoteChanged
 from ..errors import Closed, NotFound, TransitionError, ValidationError
 from ..extensions import db
 from ..method import get_method
-from ..models import Dot, Participant, Vote, VoteItem, Workshop, utcnow
+from ..models import Answer, Dot, Participant, Vote, VoteItem, Workshop, utcnow
 from ..phases import Phase
 from ..themes import ACCEPTED, parse_scope
 from . import themes
@@ -45,6 +45,34 @@ def current(workshop: Workshop) -> Vote | None:
         return None
     vote = db.session.get(Vote, workshop.vote_id)
     return vote if vote is not None and vote.workshop_id == workshop.id else None
+
+
+def shows_answers(workshop: Workshop) -> bool:
+    """Return whether the vote on the screens is on answers (whose texts phones show)."""
+    vote = current(workshop)
+    return vote is not None and vote.kind == "answers"
+
+
+def withdrawn_items(vote: Vote) -> set[int]:
+    """Return the items of a vote on answers whose answer is no longer shown: hidden,
+    merged into another, deleted, or by someone the facilitator removed. The room and
+    the public never see them again; the facilitator's console marks them."""
+    if vote.kind != "answers":
+        return set()
+    refs = {item.ref_id for item in vote.items if item.ref_id is not None}
+    shown = set(
+        db.session.execute(
+            db.select(Answer.id)
+            .join(Participant, Participant.id == Answer.participant_id)
+            .where(
+                Answer.id.in_(refs),
+                Answer.hidden.is_(False),
+                Answer.merged_into_id.is_(None),
+                Participant.removed_at.is_(None),
+            )
+        ).scalars()
+    )
+    return {item.id for item in vote.items if item.ref_id not in shown}
 
 
 def all_votes(workshop_id: int) -> list[Vote]:
@@ -86,6 +114,15 @@ def _items(
     return informs, [(theme.label, theme.id) for theme in accepted]
 
 
+def _locked(workshop_id: int) -> Workshop:
+    """Return the workshop, its row locked until the commit on PostgreSQL: two consoles
+    opening a vote at once take turns, and the second finds the first open."""
+    workshop = db.session.get(Workshop, workshop_id, with_for_update=True)
+    if workshop is None:
+        return workshop_by_id(workshop_id)  # raises NotFound
+    return workshop
+
+
 def _open_vote(workshop: Workshop) -> Vote | None:
     vote = current(workshop)
     return vote if vote is not None and vote.status == rules.OPEN else None
@@ -108,7 +145,7 @@ def open_vote(
     kind = rules.kind(kind)
     each = rules.dots_each(dots)
     question = rules.title_text(title, kind)
-    workshop = workshop_by_id(workshop_id)
+    workshop = _locked(workshop_id)
     if workshop.phase in (Phase.LOBBY, Phase.ENDED):
         raise TransitionError("Votes happen during the questions or the synthesis.")
     if _open_vote(workshop) is not None:
@@ -148,7 +185,7 @@ def close_open(workshop: Workshop) -> Vote | None:
 @writes
 def close_vote(workshop_id: int) -> Vote:
     """Close the open vote: dots stay as they are, and the results show everywhere."""
-    vote = close_open(workshop_by_id(workshop_id))
+    vote = close_open(_locked(workshop_id))
     if vote is None:
         raise TransitionError("No vote is open.")
     db.session.commit()
@@ -158,7 +195,7 @@ def close_vote(workshop_id: int) -> Vote:
 @writes
 def show_results(workshop_id: int, shown: bool) -> Vote:
     """Show the current vote's live results on the projector, or keep them for the close."""
-    workshop = workshop_by_id(workshop_id)
+    workshop = _locked(workshop_id)
     vote = current(workshop)
     if vote is None:
         raise TransitionError("No vote is on the screens.")
@@ -174,7 +211,7 @@ def show_results(workshop_id: int, shown: bool) -> Vote:
 @writes
 def clear_vote(workshop_id: int) -> Workshop:
     """Take the current vote off every screen (closing it if open); its results are kept."""
-    workshop = workshop_by_id(workshop_id)
+    workshop = _locked(workshop_id)
     close_open(workshop)
     if workshop.vote_id is not None:
         workshop.vote_id = None
@@ -188,6 +225,10 @@ _VOTE_NOW = (
     select(Vote.status, Vote.dots, Vote.stack, Vote.created_at, Workshop.vote_id, Workshop.phase)
     .join(Workshop, Workshop.id == Vote.workshop_id)
     .where(Vote.id == bindparam("vote"), Vote.workshop_id == bindparam("workshop"))
+    # On PostgreSQL a close (FOR UPDATE of the workshop, then the vote's row) waits for
+    # the placings under way, and a placing after it reads it closed; phones never wait
+    # on each other. SQLite's write lock already orders them.
+    .with_for_update(read=True, of=Vote)
 )
 _ITEMS = select(VoteItem.id).where(VoteItem.vote_id == bindparam("vote"))
 _DOTS = insert(Dot)
