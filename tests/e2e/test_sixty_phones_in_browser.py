@@ -128,7 +128,8 @@ def test_themes_are_suggested_edited_and_shown_on_the_projector(room: Room) -> N
     panel = room.page.locator(".themes-panel")
     panel.get_by_role("button", name="Suggest themes").click()
     cards = panel.locator(".theme-card")
-    expect(cards.first).to_have_attribute("data-status", "suggested")
+    # The first grouping of a server loads the model: seconds on a busy machine.
+    expect(cards.first).to_have_attribute("data-status", "suggested", timeout=30_000)
     # The first answer heads its theme's samples; the select menus name every theme.
     samples = room.page.locator(".theme-samples", has_text="Get into hospitals")
     health = panel.locator(".theme-card").filter(has=samples)
