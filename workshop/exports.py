@@ -188,7 +188,7 @@ def themes_csv(workshop: Workshop) -> str:
     writer.writerow(
         ["theme", "status", "gathers", "pinned_to", "question_number", "answer", "hidden"]
     )
-    for theme in themes.workshop_themes(workshop.id):
+    for theme in themes.workshop_themes(workshop.id, with_answers=True):
         gathers = canvas.scope_label(workshop, theme.scope)
         for member in theme.members:
             answer = member.answer

@@ -136,3 +136,27 @@ def test_a_late_answer_that_fits_an_accepted_theme_is_offered_to_it(room: Room) 
     offer.get_by_role("button", name="Add them").click()
     expect(card.locator(".theme-count")).to_have_text(f"{before + 1} answers")
     expect(offer).to_be_hidden()
+
+
+def test_merging_and_dismissing_from_the_console(room: Room) -> None:
+    from playwright.sync_api import expect
+
+    card = suggest(room)
+    cards = room.page.locator(".theme-card")
+    before = cards.count()
+    assert before >= 2, "the room's answers make at least two themes"
+    other = cards.filter(has_not_text="Get into hospitals").first
+    other_label = other.locator(".theme-label").inner_text()
+    card.get_by_label("Merge into").select_option(label=other_label)
+    card.get_by_role("button", name="Merge").click()
+    expect(cards).to_have_count(before - 1)
+
+    merged = cards.filter(has=room.page.locator(".theme-label", has_text=other_label))
+    merged.get_by_role("button", name="Dismiss").click()
+
+    expect(cards).to_have_count(before - 2)
+    # The dismissed theme's answers are loose again, whether or not a theme is left.
+    loose = re.compile(r"(\d+) answers(, no themes yet| not yet in a theme)")
+    expect(room.page.locator(".themes-summary")).to_contain_text(loose)
+    summary = room.page.locator(".themes-summary").inner_text()
+    assert int(loose.search(summary).group(1)) >= 2, summary

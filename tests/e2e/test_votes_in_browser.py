@@ -113,3 +113,25 @@ def test_taking_the_vote_off_the_screens_brings_the_question_back(room: Room) ->
     expect(room.projector.locator("#screen-vote")).to_be_hidden()
     expect(room.projector.locator("#q-prompt")).to_be_visible()
     expect(room.page.get_by_role("button", name="Open the vote")).to_be_visible()
+
+
+def test_the_room_chooses_between_drafted_statements_in_the_synthesis(room: Room) -> None:
+    from playwright.sync_api import expect
+
+    room.page.get_by_role("button", name="Build the canvas").click()
+    panel = room.page.locator("#vote-panel")
+    panel.get_by_label("Vote on").select_option(label="Statements for Vision")
+    panel.get_by_label("Statement 1").fill("Every harbour town eats well.")
+    panel.get_by_label("Statement 2").fill("Fresh food in every school.")
+    panel.get_by_role("button", name="Open the vote").click()
+    expect(panel.locator(".vote-status")).to_have_text("Open")
+    vote = room.console.send("console:join", {"workshop_id": room.workshop_id})["state"]["vote"]
+    assert [i["label"] for i in vote["items"]] == [
+        "Every harbour town eats well.",
+        "Fresh food in every school.",
+    ]
+
+    dots(room.phones[0], vote, "Fresh food in every school.")
+
+    first = room.projector.locator(".vote-row").first
+    expect(first).to_have_attribute("aria-label", "Fresh food in every school.: 1 dot, first")

@@ -53,7 +53,7 @@ from .snapshots import (
     wall_view,
 )
 from .theme_views import scope_view, screen_themes
-from .vote_views import console_vote, screen_vote
+from .vote_views import live_results
 
 COUNTS = "counts"
 CLOUD = "cloud"
@@ -424,11 +424,9 @@ def send_live_updates(workshop_id: int, topics: frozenset[str]) -> None:
             if question is not None and question.revealed:  # the projector's, once revealed
                 shown = {key: value for key, value in cloud.items() if key != "hidden"}
                 socketio.emit("cloud", shown, to=screen)
-    if VOTES in topics:
-        results = console_vote(workshop)
-        if results is not None:
-            socketio.emit("vote_results", results, to=console)
-            socketio.emit("vote_results", screen_vote(workshop), to=screen)
+    if VOTES in topics and (results := live_results(workshop)) is not None:
+        socketio.emit("vote_results", results[0], to=console)
+        socketio.emit("vote_results", results[1], to=screen)
     if THEMES in topics:
         themes = screen_themes(workshop)
         if themes is not None:  # shown as themes, and revealed

@@ -25,7 +25,7 @@ from ..services import canvas
 from ..services.facilitation import accepting_answers
 from ..services.synthesis import own_reactions
 from .theme_views import console_themes, screen_themes
-from .vote_views import console_vote, console_votes, own_dots_view, phone_vote, screen_vote
+from .vote_views import console_votes, current_of, own_dots_view, phone_vote, screen_vote
 
 Payload = dict[str, Any]
 
@@ -233,6 +233,7 @@ def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         .options(joinedload(Answer.participant))
         .order_by(Answer.id)
     ).scalars()
+    every_vote = console_votes(workshop.id)
     return {
         "audience": "console",
         "workshop": workshop_view(workshop),
@@ -248,8 +249,8 @@ def console_state(workshop: Workshop, online: frozenset[int]) -> Payload:
         "wall": wall_view(workshop),
         "cloud": cloud_view(workshop),
         "themes": console_themes(workshop.id),
-        "vote": console_vote(workshop),
-        "votes": console_votes(workshop.id),
+        "vote": current_of(workshop, every_vote),
+        "votes": every_vote,
     }
 
 

@@ -98,14 +98,15 @@ def scope_themes(workshop_id: int, scope_key: str) -> list[Theme]:
     )
 
 
-def workshop_themes(workshop_id: int) -> list[Theme]:
-    """Return every theme of the workshop, oldest first, with their members."""
+def workshop_themes(workshop_id: int, *, with_answers: bool = False) -> list[Theme]:
+    """Return every theme of the workshop, oldest first, with their members (and, asked,
+    each member's answer and its question, in the same few queries)."""
+    load = selectinload(Theme.members)
+    if with_answers:
+        load = load.selectinload(ThemeMember.answer).joinedload(Answer.question)
     return list(
         db.session.execute(
-            db.select(Theme)
-            .filter_by(workshop_id=workshop_id)
-            .options(selectinload(Theme.members))
-            .order_by(Theme.id)
+            db.select(Theme).filter_by(workshop_id=workshop_id).options(load).order_by(Theme.id)
         ).scalars()
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -161,36 +162,35 @@ def export_json(workshop_id: int) -> Response:
     return _json_file(workshop, *_document(workshop, _version_arg(), public=True))
 
 
+def _csv(workshop_id: int, build: Callable[[Workshop], str], what: str) -> Response:
+    """Download one of the workshop's CSV files, named after the workshop and `what`."""
+    workshop = _facilitated(workshop_id)
+    name = _filename(workshop, None, "csv").replace("-draft", f"-{what}")
+    return _download(build(workshop), "text/csv", name)
+
+
 @bp.route("/workshops/<id:workshop_id>/answers.csv")
 def export_answers(workshop_id: int) -> Response:
     """Download every raw answer with its question, author and time."""
-    workshop = _facilitated(workshop_id)
-    name = _filename(workshop, None, "csv").replace("-draft", "-answers")
-    return _download(answers_csv(workshop), "text/csv", name)
+    return _csv(workshop_id, answers_csv, "answers")
 
 
 @bp.route("/workshops/<id:workshop_id>/words.csv")
 def export_words(workshop_id: int) -> Response:
     """Download the word clouds' counts, every word, most used first."""
-    workshop = _facilitated(workshop_id)
-    name = _filename(workshop, None, "csv").replace("-draft", "-words")
-    return _download(words_csv(workshop), "text/csv", name)
+    return _csv(workshop_id, words_csv, "words")
 
 
 @bp.route("/workshops/<id:workshop_id>/themes.csv")
 def export_themes(workshop_id: int) -> Response:
     """Download every theme with each of its answers."""
-    workshop = _facilitated(workshop_id)
-    name = _filename(workshop, None, "csv").replace("-draft", "-themes")
-    return _download(themes_csv(workshop), "text/csv", name)
+    return _csv(workshop_id, themes_csv, "themes")
 
 
 @bp.route("/workshops/<id:workshop_id>/votes.csv")
 def export_votes(workshop_id: int) -> Response:
     """Download every dot vote's results."""
-    workshop = _facilitated(workshop_id)
-    name = _filename(workshop, None, "csv").replace("-draft", "-votes")
-    return _download(votes_csv(workshop), "text/csv", name)
+    return _csv(workshop_id, votes_csv, "votes")
 
 
 def _action(workshop_id: int) -> Workshop:
